@@ -1,0 +1,108 @@
+namespace Screening.Analysis.Curves;
+
+/// <summary>Why a fit ended. A fit never throws: it reports.</summary>
+public enum FitStatus
+{
+    Converged = 1,
+
+    /// <summary>Iteration limit reached; estimates are the best found.</summary>
+    NotConverged = 2,
+
+    /// <summary>Fewer points than free parameters + 1.</summary>
+    TooFewPoints = 3,
+
+    /// <summary>Non-finite X or Y.</summary>
+    InvalidInput = 4,
+
+    /// <summary>No concentration dependence: no potency can be estimated.</summary>
+    Flat = 5,
+}
+
+/// <summary>How a reported potency relates to the truth.</summary>
+public enum Qualifier
+{
+    /// <summary>A measured value.</summary>
+    Equal = 1,
+
+    /// <summary>A lower bound: the curve never reached 50 % inside the tested range.</summary>
+    Greater = 2,
+
+    /// <summary>An upper bound: already past 50 % at the lowest tested concentration.</summary>
+    Less = 3,
+
+    /// <summary>No potency at all: the fit failed (see <see cref="FitStatus"/>); the value is NaN.</summary>
+    NotEstimable = 4,
+}
+
+/// <summary>Curve models, all in Prism's log(inhibitor) vs. response form with X = log10(molar).</summary>
+public enum CurveModel
+{
+    /// <summary>Y = Bottom + (Top-Bottom)/(1+10^((LogIC50-X)*HillSlope)).</summary>
+    FourParameter = 1,
+
+    /// <summary>The four-parameter logistic with HillSlope fixed at -1 (one site, descending).</summary>
+    HillOne = 2,
+}
+
+/// <summary>Parameters of the four-parameter logistic (Prism form, X = log10 molar).</summary>
+public readonly record struct LogisticParameters(double Bottom, double Top, double LogIC50, double HillSlope)
+{
+    /// <summary>
+    /// The response at <paramref name="logMolar"/>; X = -infinity (no compound) gives the low-dose plateau.
+    /// </summary>
+    public double ResponseAt(double logMolar) => FourParameterLogistic.Response(this, logMolar);
+}
+
+/// <summary>Which parameters to hold fixed, and the iteration budget.</summary>
+public sealed record FitOptions
+{
+    public static FitOptions Default { get; } = new();
+
+    public CurveModel Model { get; init; } = CurveModel.FourParameter;
+    public double? FixedBottom { get; init; }
+    public double? FixedTop { get; init; }
+    public double? FixedHillSlope { get; init; }
+    public int MaxIterations { get; init; } = 200;
+
+    /// <summary>
+    /// The response that marks 50 % of the control window (50 for percent-normalized data).
+    /// A fitted curve that does not reach it inside the tested range gets a qualified potency.
+    /// Null: qualify by the position of the fitted LogIC50 alone (raw, un-normalized responses).
+    /// </summary>
+    public double? ResponseMidpoint { get; init; } = 50;
+
+    /// <summary>Where to start the search instead of the data-driven guess (fixed parameters still win).</summary>
+    public LogisticParameters? InitialEstimates { get; init; }
+}
+
+/// <summary>
+/// A potency with its uncertainty: LogIC50 (log10 molar) with standard error and 95 %
+/// interval (t on the residual degrees of freedom), and its qualifier.
+/// For <see cref="Qualifier.Greater"/>/<see cref="Qualifier.Less"/> the value is the bound
+/// (highest/lowest tested concentration) and the interval is not estimable (NaN).
+/// </summary>
+public readonly record struct Potency(
+    double LogMolar,
+    double StandardError,
+    double Ci95LowLogMolar,
+    double Ci95HighLogMolar,
+    Qualifier Qualifier)
+{
+    public double Nanomolar => Math.Pow(10, LogMolar + 9);
+    public double Ci95LowNanomolar => Math.Pow(10, Ci95LowLogMolar + 9);
+    public double Ci95HighNanomolar => Math.Pow(10, Ci95HighLogMolar + 9);
+}
+
+/// <summary>The outcome of fitting one curve: estimates, standard errors, potency, fit quality.</summary>
+public sealed record CurveFitResult(
+    FitStatus Status,
+    LogisticParameters Estimates,
+    LogisticParameters StandardErrors,
+    Potency IC50,
+    double SumOfSquares,
+    int DegreesOfFreedom,
+    int Points,
+    double RSquared,
+    int Iterations,
+    double MinLogMolar,
+    double MaxLogMolar);

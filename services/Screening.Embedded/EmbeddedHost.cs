@@ -1,0 +1,84 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Screening.Fitting;
+using Screening.Ingestion;
+using Screening.Selectivity;
+using Screening.ServiceDefaults;
+using Screening.ServiceDefaults.Bus;
+
+namespace Screening.Embedded;
+
+/// <summary>How to run the embedded default.</summary>
+public sealed record EmbeddedHostOptions
+{
+    /// <summary>The default address of the embedded host, which the CLI also assumes.</summary>
+    public const int DefaultPort = 5080;
+
+    /// <summary>Loopback port for gRPC; 0 picks a free one.</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>Where the SQLite databases live.</summary>
+    public string DataDirectory { get; init; } = "data";
+
+    /// <summary>Only warnings and errors in the log (for `screen demo`).</summary>
+    public bool Quiet { get; init; }
+}
+
+/// <summary>
+/// All three services in one process with MassTransit's in-memory transport and SQLite:
+/// the same Add&lt;Service&gt;() wiring as the separate hosts, so nothing needs installing.
+/// </summary>
+public static class EmbeddedHost
+{
+    public static WebApplication Build(string[] args, EmbeddedHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateBuilder(args);
+
+        // Explicit options win over appsettings; environment variables and the command
+        // line can still set everything else.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Endpoints:Grpc"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port}"),
+            ["Storage:Provider"] = "Sqlite",
+            ["Storage:DataDirectory"] = options.DataDirectory,
+            ["Bus:Transport"] = "InMemory",
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", options.Quiet ? LogLevel.Warning : LogLevel.Information);
+        if (options.Quiet)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
+
+        builder.AddServiceDefaults();
+        builder.AddIngestion();
+        builder.AddFitting();
+        builder.AddSelectivity();
+        builder.AddScreeningBus(
+            IngestionExtensions.AddIngestionConsumers,
+            FittingExtensions.AddFittingConsumers,
+            SelectivityExtensions.AddSelectivityConsumers);
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapIngestion();
+        app.MapFitting();
+        app.MapSelectivity();
+        return app;
+    }
+
+    /// <summary>The gRPC address a started host listens on (the real port when 0 was asked for).</summary>
+    public static Uri Address(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var first = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("The host has not started listening.");
+        return new Uri(first.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+    }
+}

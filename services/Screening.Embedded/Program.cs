@@ -1,0 +1,4 @@
+using Screening.Embedded;
+
+var app = EmbeddedHost.Build(args, new EmbeddedHostOptions());
+app.Run();

@@ -1,0 +1,37 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Screening.Contracts;
+
+namespace Screening.Fitting;
+
+/// <summary>
+/// Fits each accepted plate and publishes the result. Stateless, so a redelivered plate is
+/// simply fitted again to the same numbers; Selectivity keeps one result per plate.
+/// </summary>
+internal sealed class PlateAcceptedConsumer : IConsumer<PlateAccepted>
+{
+    public async Task Consume(ConsumeContext<PlateAccepted> context)
+    {
+        var fitted = PlateFitter.Fit(context.Message);
+        await context.Publish(fitted, context.CancellationToken).ConfigureAwait(false);
+    }
+}
+
+internal sealed class PlateAcceptedConsumerDefinition : ConsumerDefinition<PlateAcceptedConsumer>
+{
+    public PlateAcceptedConsumerDefinition(IOptions<FittingOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ConcurrentMessageLimit = options.Value.ConcurrentPlates;
+    }
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<PlateAcceptedConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        // Immediate, bounded retries; then the plate goes to the _error queue and
+        // Ingestion marks it failed from the Fault<PlateAccepted>.
+        endpointConfigurator.UseMessageRetry(r => r.Immediate(2));
+    }
+}

@@ -1,0 +1,66 @@
+using Google.Protobuf.WellKnownTypes;
+using MassTransit;
+using Screening.Analysis.Plates;
+using Screening.Contracts;
+using Screening.Protos.V1;
+using Screening.ServiceDefaults;
+
+namespace Screening.Selectivity;
+
+/// <summary>
+/// Stores each fitted plate once, updates the ranking and tells watchers and Ingestion.
+/// A redelivered message stores nothing new; PlateRanked is announced again, which is harmless.
+/// </summary>
+internal sealed class PlateFittedConsumer(ResultStore store, RankingCache cache, RankingFeed feed) : IConsumer<PlateFitted>
+{
+    public async Task Consume(ConsumeContext<PlateFitted> context)
+    {
+        var plate = context.Message;
+        using var activity = Telemetry.Source.StartActivity("ranking update");
+        activity?.SetTag("plate.id", plate.PlateId).SetTag("plate.target", plate.Target).SetTag("plate.assay", plate.Assay)
+            .SetTag("plate.curve_count", plate.Curves.Count);
+
+        var stored = await store.StoreAsync(plate, context.CancellationToken).ConfigureAwait(false);
+        if (stored)
+        {
+            cache.Invalidate();
+            await PublishUpdateAsync(plate, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        await context.Publish(new PlateRanked(plate.PlateId, plate.ContentHash, plate.Curves.Count, plate.QcPassed, DateTimeOffset.UtcNow),
+            context.CancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PublishUpdateAsync(PlateFitted plate, CancellationToken cancellationToken)
+    {
+        if (PlateVocabulary.ParseAssay(plate.Assay) is not { } assay)
+        {
+            return;
+        }
+
+        var compounds = plate.Curves.Select(c => c.CompoundId).Distinct(StringComparer.Ordinal).ToArray();
+        var rows = await store.CurvesAsync(plate.Assay, includeFailedQc: false, compounds, cancellationToken).ConfigureAwait(false);
+        var update = new RankingUpdate
+        {
+            PlateId = plate.PlateId,
+            Target = (PlateVocabulary.ParseTarget(plate.Target) ?? default).ToProto(),
+            Assay = assay.ToProto(),
+            RankedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+        };
+        update.Compounds.AddRange(Ranking.Summarize(rows, assay).Select(s => Ranking.ToProto(s, 0)));
+        feed.Publish(update);
+    }
+}
+
+internal sealed class PlateFittedConsumerDefinition : ConsumerDefinition<PlateFittedConsumer>
+{
+    public PlateFittedConsumerDefinition() => ConcurrentMessageLimit = 4;
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<PlateFittedConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(100, 500, 1000, 2000));
+    }
+}

@@ -1,0 +1,52 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Screening.ServiceDefaults.Bus;
+
+public static class BusExtensions
+{
+    /// <summary>
+    /// The one bus of a process, with the consumers of every service it hosts: in-memory for
+    /// the embedded default, RabbitMQ in production (section "Bus").
+    /// </summary>
+    public static IHostApplicationBuilder AddScreeningBus(
+        this IHostApplicationBuilder builder,
+        params Action<IBusRegistrationConfigurator>[] consumers)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.Configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.DisableUsageTelemetry();
+            bus.SetKebabCaseEndpointNameFormatter();
+            foreach (var add in consumers)
+            {
+                add(bus);
+            }
+
+            if (options.Transport == BusTransport.RabbitMq)
+            {
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, h =>
+                    {
+                        h.Username(options.Username);
+                        h.Password(options.Password);
+                        h.PublisherConfirmation = true;
+                    });
+                    cfg.PrefetchCount = options.PrefetchCount;
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using MassTransit.Logging;
+using MassTransit.Monitoring;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Screening.ServiceDefaults;
+
+/// <summary>Section "Endpoints": where a host listens.</summary>
+public sealed class EndpointOptions
+{
+    public const string Section = "Endpoints";
+
+    /// <summary>gRPC over HTTP/2 (cleartext unless TLS is configured).</summary>
+    public string Grpc { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>Plain HTTP/1.1 for probes (/alive, /health); none when empty.</summary>
+    public string? Http { get; set; }
+}
+
+public static class Extensions
+{
+    /// <summary>Telemetry, health checks, gRPC with reflection and health, and the listening endpoints.</summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddTelemetry();
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddGrpc(o =>
+        {
+            // A 1536-well plate is ~100 kB; leave room for bulk requests.
+            o.MaxReceiveMessageSize = 16 * 1024 * 1024;
+            o.EnableDetailedErrors = builder.Environment.IsDevelopment();
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks();
+
+        var endpoints = builder.Configuration.GetSection(EndpointOptions.Section).Get<EndpointOptions>() ?? new EndpointOptions();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            Listen(kestrel, endpoints.Grpc, HttpProtocols.Http2);
+            if (!string.IsNullOrWhiteSpace(endpoints.Http))
+            {
+                Listen(kestrel, endpoints.Http, HttpProtocols.Http1);
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/alive", new() { Predicate = r => r.Tags.Contains("live") });
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+
+    private static void AddTelemetry(this IHostApplicationBuilder builder)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var console = string.Equals(builder.Configuration["OTEL_EXPORTER"], "console", StringComparison.OrdinalIgnoreCase);
+        builder.Services.Configure<OpenTelemetryLoggerOptions>(o =>
+        {
+            o.IncludeFormattedMessage = true;
+            o.IncludeScopes = true;
+        });
+        var otel = builder.Services.AddOpenTelemetry()
+            .WithTracing(t =>
+            {
+                t.AddSource(Telemetry.Name, DiagnosticHeaders.DefaultListenerName).AddAspNetCoreInstrumentation();
+                if (console)
+                {
+                    t.AddConsoleExporter();
+                }
+            })
+            .WithLogging()
+            .WithMetrics(m =>
+            {
+                m.AddMeter(Telemetry.Name, InstrumentationOptions.MeterName).AddAspNetCoreInstrumentation().AddRuntimeInstrumentationIfPresent();
+                if (console)
+                {
+                    m.AddConsoleExporter();
+                }
+            });
+        if (otlp)
+        {
+            otel.UseOtlpExporter();
+        }
+    }
+
+    private static MeterProviderBuilder AddRuntimeInstrumentationIfPresent(this MeterProviderBuilder builder) =>
+        builder.AddMeter("System.Runtime");
+
+    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols)
+    {
+        var uri = new Uri(url);
+        Action<ListenOptions> configure = listen =>
+        {
+            listen.Protocols = protocols;
+            if (uri.Scheme == Uri.UriSchemeHttps)
+            {
+                listen.UseHttps();
+            }
+        };
+        if (uri.Host is "0.0.0.0" or "*" or "+" or "[::]")
+        {
+            kestrel.ListenAnyIP(uri.Port, configure);
+        }
+        else if (uri.IsLoopback)
+        {
+            kestrel.Listen(IPAddress.Loopback, uri.Port, configure);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(uri.Host), uri.Port, configure);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Screening.ServiceDefaults.Storage;
+
+/// <summary>
+/// A transactional outbox: a message to publish is written in the same database
+/// transaction as the state change it announces, and <see cref="OutboxDispatcher"/>
+/// publishes it afterwards until the broker has taken it. Nothing is announced that was
+/// not committed, and nothing committed goes unannounced.
+/// </summary>
+public sealed class Outbox : IDisposable
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly SemaphoreSlim _pending = new(0, int.MaxValue);
+
+    public Outbox(Database database) => Database = database;
+
+    public Database Database { get; }
+
+    public static Migration Migration(int version) => new(
+        version,
+        "outbox",
+        db => $"""
+            CREATE TABLE outbox (
+                id {db.AutoIncrementKey},
+                message_type TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                trace_parent TEXT NULL,
+                created_at {db.BigInt} NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0
+            );
+            """);
+
+    /// <summary>Writes a message inside the caller's transaction. Call <see cref="Signal"/> after commit.</summary>
+    public static Task EnqueueAsync<T>(DbConnection connection, DbTransaction transaction, T message)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return connection.ExecuteAsync(
+            "INSERT INTO outbox (message_type, payload, trace_parent, created_at) VALUES (@Type, @Payload, @TraceParent, @CreatedAt)",
+            new
+            {
+                Type = typeof(T).FullName,
+                Payload = JsonSerializer.Serialize(message, Json),
+                TraceParent = Activity.Current?.Id,
+                CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            },
+            transaction);
+    }
+
+    /// <summary>Wakes the dispatcher: something was committed.</summary>
+    public void Signal() => _pending.Release();
+
+    internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _pending.WaitAsync(timeout, cancellationToken);
+
+    public void Dispose() => _pending.Dispose();
+
+    internal async Task<long> BacklogAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox").ConfigureAwait(false);
+    }
+}
+
+/// <summary>Publishes committed outbox rows in order and deletes each once the broker has it.</summary>
+public sealed partial class OutboxDispatcher(
+    Outbox outbox,
+    IServiceScopeFactory scopes,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private const int BatchSize = 100;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int published;
+            try
+            {
+                published = await DispatchBatchAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is DbException or TimeoutException or MassTransitException or InvalidOperationException)
+            {
+                LogDispatchFailed(logger, ex);
+                published = 0;
+                await Task.Delay(PollInterval, stoppingToken).ConfigureAwait(false);
+            }
+
+            if (published < BatchSize)
+            {
+                try
+                {
+                    await outbox.WaitAsync(PollInterval, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await outbox.Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<OutboxRow>(
+            "SELECT id AS Id, message_type AS MessageType, payload AS Payload, trace_parent AS TraceParent FROM outbox ORDER BY id LIMIT @BatchSize",
+            new { BatchSize }).ConfigureAwait(false)).AsList();
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        using var scope = scopes.CreateScope();
+        var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+        foreach (var row in rows)
+        {
+            var type = typeof(Contracts.PlateAccepted).Assembly.GetType(row.MessageType)
+                ?? throw new InvalidOperationException($"Outbox row {row.Id} has unknown message type {row.MessageType}.");
+            var message = JsonSerializer.Deserialize(row.Payload, type, Outbox.Json)
+                ?? throw new InvalidOperationException($"Outbox row {row.Id} has an empty payload.");
+
+            // Continue the trace of the request that wrote the row.
+            using (var activity = Telemetry.Source.StartActivity("outbox publish", ActivityKind.Producer, row.TraceParent))
+            {
+                activity?.SetTag("messaging.message.type", type.Name);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(PublishTimeout);
+                await publisher.Publish(message, type, timeout.Token).ConfigureAwait(false);
+            }
+
+            await connection.ExecuteAsync("DELETE FROM outbox WHERE id = @Id", new { row.Id }).ConfigureAwait(false);
+        }
+
+        return rows.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed; retrying")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception);
+
+    private sealed class OutboxRow
+    {
+        public long Id { get; init; }
+
+        public string MessageType { get; init; } = string.Empty;
+
+        public string Payload { get; init; } = string.Empty;
+
+        public string? TraceParent { get; init; }
+    }
+}
