@@ -14,19 +14,26 @@ public static class CurveMapping
         _ => Qualifier.Unspecified,
     };
 
-    /// <summary>"=", "&gt;" or "&lt;", as in the CLI's CSV and JSON and on the bus.</summary>
+    /// <summary>
+    /// "=", "&gt;" or "&lt;", as in the CLI's CSV and JSON and on the bus; "n/a" for a curve
+    /// whose potency could not be estimated at all.
+    /// </summary>
     public static string Symbol(this Analysis.Curves.Qualifier qualifier) => qualifier switch
     {
+        Analysis.Curves.Qualifier.Equal => "=",
         Analysis.Curves.Qualifier.Greater => ">",
         Analysis.Curves.Qualifier.Less => "<",
-        _ => "=",
+        _ => NotEstimableSymbol,
     };
+
+    public const string NotEstimableSymbol = "n/a";
 
     public static Analysis.Curves.Qualifier ParseQualifier(string symbol) => symbol switch
     {
+        "=" => Analysis.Curves.Qualifier.Equal,
         ">" => Analysis.Curves.Qualifier.Greater,
         "<" => Analysis.Curves.Qualifier.Less,
-        _ => Analysis.Curves.Qualifier.Equal,
+        _ => Analysis.Curves.Qualifier.NotEstimable,
     };
 
     public static FitStatus ToProto(this Analysis.Curves.FitStatus status) => status switch
