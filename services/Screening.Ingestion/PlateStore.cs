@@ -140,7 +140,7 @@ internal sealed class PlateStore(Database database, Outbox outbox)
                 Assay = plate.Assay.Name(),
                 Format = (int)plate.Format,
                 WellCount = plate.Wells.Count,
-                Status = qc.Passed ? PlateStatusNames.Received : PlateStatusNames.FailedQc,
+                Status = PlateStatusNames.Received,
                 ZPrime = Finite(qc.ZPrime),
                 SignalToBackground = Finite(qc.SignalToBackground),
                 TotalCv = Finite(qc.TotalCvPercent),
@@ -190,24 +190,24 @@ internal sealed class PlateStore(Database database, Outbox outbox)
     }
 
     /// <summary>
-    /// Moves a plate forward (received → fitted → ranked). Events about older content of a
-    /// replaced plate, and late or repeated events, change nothing; QC-failed plates keep
-    /// that status but still count their curves.
+    /// Moves a plate forward (received → fitted → ranked). A plate whose Z' failed ends as
+    /// failed_qc instead of ranked: stored and fitted, but left out of rankings. Events about
+    /// older content of a replaced plate, and late or repeated events, change nothing.
     /// </summary>
     public async Task AdvanceAsync(string plateId, string contentHash, string status, int? curveCount, string? detail, CancellationToken cancellationToken)
     {
         var from = status switch
         {
-            PlateStatusNames.Fitted => new[] { PlateStatusNames.Received, PlateStatusNames.Failed, PlateStatusNames.FailedQc },
-            PlateStatusNames.Ranked => new[] { PlateStatusNames.Received, PlateStatusNames.Fitted, PlateStatusNames.Failed, PlateStatusNames.FailedQc },
-            PlateStatusNames.Failed => new[] { PlateStatusNames.Received, PlateStatusNames.FailedQc },
+            PlateStatusNames.Fitted => new[] { PlateStatusNames.Received, PlateStatusNames.Failed },
+            PlateStatusNames.Ranked => new[] { PlateStatusNames.Received, PlateStatusNames.Fitted, PlateStatusNames.Failed },
+            PlateStatusNames.Failed => new[] { PlateStatusNames.Received },
             _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
         };
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(
             """
             UPDATE plates SET
-                status = CASE WHEN qc_passed = 0 AND @Status <> 'failed' THEN 'failed_qc' ELSE @Status END,
+                status = CASE WHEN qc_passed = 0 AND @Status = 'ranked' THEN 'failed_qc' ELSE @Status END,
                 status_detail = @Detail,
                 curve_count = COALESCE(@CurveCount, curve_count),
                 updated_at = @Now
