@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # The project's test command (README, .ci/run): builds everything with warnings as
-# errors, runs every test project, and prints the plain "N passed, N failed" line.
+# errors, starts throwaway RabbitMQ and PostgreSQL on loopback (installing them with
+# apt-get if missing), runs every test layer, stops what it started, and prints the plain
+# "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# shellcheck source=tests/infra.sh
+source tests/infra.sh
+trap 'infra_stop; rm -rf "$results"' EXIT
+infra_start
 
 dotnet build Screening.sln -c Release -warnaserror -nologo -v:q
 status=0
