@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Screening.Embedded;
+
+namespace Screening.Cli.Commands;
+
+/// <summary>`screen serve`: the embedded host (all three services, in-memory bus, SQLite) in the foreground until Ctrl-C.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var port = new Option<int>("--port")
+        {
+            Description = "loopback port for gRPC (0 picks a free one)",
+            DefaultValueFactory = _ => EmbeddedHostOptions.DefaultPort,
+        };
+        port.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 65535)
+            {
+                r.AddError("--port must be between 0 and 65535");
+            }
+        });
+        var data = new Option<string>("--data")
+        {
+            Description = "directory for the SQLite databases",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => new EmbeddedHostOptions().DataDirectory,
+        };
+        var command = new Command("serve", "Run the screening server (ingestion, fitting and selectivity in one process) until Ctrl-C.") { port, data };
+        command.SetAction((result, cancellationToken) => context.RunAsync(
+            () => RunAsync(context, result.GetValue(port), result.GetValue(data)!, cancellationToken), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, int port, string data, CancellationToken cancellationToken)
+    {
+        var dataDirectory = Path.GetFullPath(data);
+        var app = EmbeddedHost.Build([], new EmbeddedHostOptions { Port = port, DataDirectory = dataDirectory });
+        await using (app.ConfigureAwait(false))
+        {
+            app.Lifetime.ApplicationStarted.Register(() => context.Out.WriteLine(
+                $"screening server listening on {EmbeddedHost.Address(app).GetLeftPart(UriPartial.Authority)} (gRPC); data in {dataDirectory}; Ctrl-C to stop"));
+            try
+            {
+                await app.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl-C: a normal stop.
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+}
