@@ -15,10 +15,12 @@ public sealed record WellReading(
 /// <summary>
 /// Ingestion has stored a plate that passed validation. Published from the outbox after
 /// the plate is committed; carries everything Fitting needs, so Fitting never reads
-/// Ingestion's database.
+/// Ingestion's database. <see cref="Revision"/> starts at 1 and grows each time the plate
+/// is replaced, so a late message about older content can be recognised and ignored.
 /// </summary>
 public sealed record PlateAccepted(
     string PlateId,
+    int Revision,
     string ContentHash,
     string Target,
     string Assay,
@@ -60,6 +62,7 @@ public sealed record CurveResult(
 /// <summary>Fitting has fitted every curve of a plate.</summary>
 public sealed record PlateFitted(
     string PlateId,
+    int Revision,
     string ContentHash,
     string Target,
     string Assay,

@@ -42,6 +42,7 @@ internal static class PlateFitter
         activity?.SetTag("plate.curve_count", results.Length);
         return new PlateFitted(
             accepted.PlateId,
+            accepted.Revision,
             accepted.ContentHash,
             accepted.Target,
             accepted.Assay,

@@ -13,7 +13,7 @@ internal sealed class PlateIngestionService(PlateIntake intake, PlateStore store
 {
     public override async Task<SubmitPlateResponse> SubmitPlate(SubmitPlateRequest request, ServerCallContext context)
     {
-        var result = await intake.SubmitAsync(request.Plate ?? new Protos.V1.Plate(), context.CancellationToken).ConfigureAwait(false);
+        var result = await intake.SubmitAsync(request.Plate ?? new Protos.V1.Plate(), request.Replace, context.CancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
             IntakeOutcome.Accepted or IntakeOutcome.Duplicate => new SubmitPlateResponse
@@ -21,6 +21,7 @@ internal sealed class PlateIngestionService(PlateIntake intake, PlateStore store
                 PlateId = result.PlateId,
                 Quality = result.Quality!.ToProto(),
                 Duplicate = result.Outcome == IntakeOutcome.Duplicate,
+                Revision = (uint)result.Revision,
             },
             IntakeOutcome.Conflict => throw new RpcException(new Grpc.Core.Status(StatusCode.AlreadyExists, ConflictMessage(result.PlateId))),
             _ => throw InvalidPlate(result).ToRpcException(),
@@ -40,7 +41,7 @@ internal sealed class PlateIngestionService(PlateIntake intake, PlateStore store
                     $"A SubmitPlates stream carries at most {options.Value.MaxPlatesPerStream} plates; {response.Accepted} were accepted before the limit."));
             }
 
-            var result = await intake.SubmitAsync(request.Plate ?? new Protos.V1.Plate(), context.CancellationToken).ConfigureAwait(false);
+            var result = await intake.SubmitAsync(request.Plate ?? new Protos.V1.Plate(), request.Replace, context.CancellationToken).ConfigureAwait(false);
             var outcome = new PlateOutcome { Index = index++, PlateId = result.PlateId };
             switch (result.Outcome)
             {
@@ -51,13 +52,13 @@ internal sealed class PlateIngestionService(PlateIntake intake, PlateStore store
                     response.Accepted++;
                     break;
                 case IntakeOutcome.Conflict:
-                    outcome.ErrorCode = nameof(StatusCode.AlreadyExists);
+                    outcome.ErrorCode = "ALREADY_EXISTS";
                     outcome.ErrorMessage = ConflictMessage(result.PlateId);
                     response.Rejected++;
                     break;
                 default:
                     var status = InvalidPlate(result);
-                    outcome.ErrorCode = nameof(StatusCode.InvalidArgument);
+                    outcome.ErrorCode = "INVALID_ARGUMENT";
                     outcome.ErrorMessage = status.Message;
                     outcome.Violations.AddRange(result.Violations.Select(v => new Protos.V1.FieldViolation
                     {
@@ -97,11 +98,12 @@ internal sealed class PlateIngestionService(PlateIntake intake, PlateStore store
             WellCount = (uint)plate.WellCount,
             AcceptedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(plate.AcceptedAt)),
             UpdatedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(plate.UpdatedAt)),
+            Revision = (uint)plate.Revision,
         };
     }
 
     private static string ConflictMessage(string plateId) =>
-        $"Plate {plateId} was already accepted with different content; submit it under a new plate id.";
+        $"Plate {plateId} was already accepted with different content; submit it under a new plate id, or ask to replace it.";
 
     /// <summary>INVALID_ARGUMENT with a google.rpc.BadRequest naming each field and well.</summary>
     private static Google.Rpc.Status InvalidPlate(IntakeResult result)

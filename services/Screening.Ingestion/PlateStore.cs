@@ -19,6 +19,9 @@ internal enum AcceptOutcome
 
     /// <summary>The plate id is taken by a plate with different content.</summary>
     Conflict,
+
+    /// <summary>Different content replaced the plate under its id, as asked.</summary>
+    Replaced,
 }
 
 /// <summary>A plate row as stored (Dapper fills it by column name).</summary>
@@ -62,6 +65,8 @@ internal sealed class StoredPlate
 
     public long UpdatedAt { get; init; }
 
+    public int Revision { get; init; }
+
     public PlateQc Quality => new(ZPrime, SignalToBackground, TotalCv, NsbCv, MeanTotal, MeanNsb, QcPassed, ZPrimeThreshold);
 }
 
@@ -99,6 +104,7 @@ internal sealed class PlateStore(Database database, Outbox outbox)
             CREATE INDEX plates_status ON plates (status);
             """),
         Outbox.Migration(2),
+        new(3, "plate revisions", _ => "ALTER TABLE plates ADD COLUMN revision INTEGER NOT NULL DEFAULT 1"),
     ];
 
     private const string SelectColumns = """
@@ -106,14 +112,16 @@ internal sealed class PlateStore(Database database, Outbox outbox)
         plate_format AS PlateFormat, well_count AS WellCount, status AS Status, status_detail AS StatusDetail,
         z_prime AS ZPrime, signal_to_background AS SignalToBackground, total_cv AS TotalCv, nsb_cv AS NsbCv,
         mean_total AS MeanTotal, mean_nsb AS MeanNsb, qc_passed AS QcPassed, z_prime_threshold AS ZPrimeThreshold,
-        curve_count AS CurveCount, accepted_at AS AcceptedAt, updated_at AS UpdatedAt
+        curve_count AS CurveCount, accepted_at AS AcceptedAt, updated_at AS UpdatedAt, revision AS Revision
         """;
 
     /// <summary>
     /// Stores a validated plate and its announcement in one transaction. Returns the stored
-    /// row: the new one, or for a duplicate or conflict the one already there.
+    /// row: the new one, or for a duplicate or conflict the one already there. With
+    /// <paramref name="replace"/>, different content under a taken id supersedes the old
+    /// plate (revision + 1) instead of conflicting.
     /// </summary>
-    public async Task<(AcceptOutcome Outcome, StoredPlate Plate)> AcceptAsync(PlateRead plate, PlateQc qc, CancellationToken cancellationToken)
+    public async Task<(AcceptOutcome Outcome, StoredPlate Plate)> AcceptAsync(PlateRead plate, PlateQc qc, bool replace, CancellationToken cancellationToken)
     {
         var hash = ContentHash(plate);
         var now = DateTimeOffset.UtcNow;
@@ -121,9 +129,30 @@ internal sealed class PlateStore(Database database, Outbox outbox)
             .Where(w => w.Role != WellRole.Empty)
             .Select(w => new WellReading(w.Position.ToString(), w.Role.Name(), w.CompoundId, w.ConcentrationNm, w.Signal))
             .ToArray();
+        var row = new
+        {
+            plate.PlateId,
+            Hash = hash,
+            Target = plate.Target.Name(),
+            Assay = plate.Assay.Name(),
+            Format = (int)plate.Format,
+            WellCount = plate.Wells.Count,
+            Status = PlateStatusNames.Received,
+            ZPrime = Finite(qc.ZPrime),
+            SignalToBackground = Finite(qc.SignalToBackground),
+            TotalCv = Finite(qc.TotalCvPercent),
+            NsbCv = Finite(qc.NsbCvPercent),
+            qc.MeanTotal,
+            qc.MeanNsb,
+            QcPassed = qc.Passed ? 1 : 0,
+            Threshold = qc.ZPrimeThreshold,
+            Wells = JsonSerializer.Serialize(wells),
+            Now = now.ToUnixTimeMilliseconds(),
+        };
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var revision = 1;
         var inserted = await connection.ExecuteAsync(
             """
             INSERT INTO plates (plate_id, content_hash, target, assay, plate_format, well_count, status, z_prime,
@@ -132,38 +161,47 @@ internal sealed class PlateStore(Database database, Outbox outbox)
                 @SignalToBackground, @TotalCv, @NsbCv, @MeanTotal, @MeanNsb, @QcPassed, @Threshold, @Wells, @Now, @Now)
             ON CONFLICT (plate_id) DO NOTHING
             """,
-            new
-            {
-                plate.PlateId,
-                Hash = hash,
-                Target = plate.Target.Name(),
-                Assay = plate.Assay.Name(),
-                Format = (int)plate.Format,
-                WellCount = plate.Wells.Count,
-                Status = PlateStatusNames.Received,
-                ZPrime = Finite(qc.ZPrime),
-                SignalToBackground = Finite(qc.SignalToBackground),
-                TotalCv = Finite(qc.TotalCvPercent),
-                NsbCv = Finite(qc.NsbCvPercent),
-                qc.MeanTotal,
-                qc.MeanNsb,
-                QcPassed = qc.Passed ? 1 : 0,
-                Threshold = qc.ZPrimeThreshold,
-                Wells = JsonSerializer.Serialize(wells),
-                Now = now.ToUnixTimeMilliseconds(),
-            },
+            row,
             transaction).ConfigureAwait(false);
 
         if (inserted == 0)
         {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            var existing = await FindAsync(plate.PlateId, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Plate {plate.PlateId} vanished while being accepted.");
-            return (existing.ContentHash == hash ? AcceptOutcome.Duplicate : AcceptOutcome.Conflict, existing);
+            var existing = await connection.QuerySingleAsync<(string Hash, long Revision)>(
+                "SELECT content_hash, CAST(revision AS BIGINT) FROM plates WHERE plate_id = @PlateId", new { plate.PlateId }, transaction).ConfigureAwait(false);
+            var replaced = 0;
+            if (replace && existing.Hash != hash)
+            {
+                revision = checked((int)existing.Revision + 1);
+                replaced = await connection.ExecuteAsync(
+                    """
+                    UPDATE plates SET content_hash = @Hash, target = @Target, assay = @Assay, plate_format = @Format,
+                        well_count = @WellCount, status = @Status, status_detail = NULL, z_prime = @ZPrime,
+                        signal_to_background = @SignalToBackground, total_cv = @TotalCv, nsb_cv = @NsbCv, mean_total = @MeanTotal,
+                        mean_nsb = @MeanNsb, qc_passed = @QcPassed, z_prime_threshold = @Threshold, curve_count = 0,
+                        wells = @Wells, revision = @Revision, updated_at = @Now
+                    WHERE plate_id = @PlateId AND content_hash = @OldHash
+                    """,
+                    new
+                    {
+                        row.PlateId, row.Hash, row.Target, row.Assay, row.Format, row.WellCount, row.Status, row.ZPrime,
+                        row.SignalToBackground, row.TotalCv, row.NsbCv, row.MeanTotal, row.MeanNsb, row.QcPassed, row.Threshold,
+                        row.Wells, row.Now, Revision = revision, OldHash = existing.Hash,
+                    },
+                    transaction).ConfigureAwait(false);
+            }
+
+            if (replaced == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                var current = await FindAsync(plate.PlateId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Plate {plate.PlateId} vanished while being accepted.");
+                return (current.ContentHash == hash ? AcceptOutcome.Duplicate : AcceptOutcome.Conflict, current);
+            }
         }
 
         await Outbox.EnqueueAsync(connection, transaction, new PlateAccepted(
             plate.PlateId,
+            revision,
             hash,
             plate.Target.Name(),
             plate.Assay.Name(),
@@ -179,7 +217,7 @@ internal sealed class PlateStore(Database database, Outbox outbox)
 
         var stored = await FindAsync(plate.PlateId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Plate {plate.PlateId} was committed but cannot be read back.");
-        return (AcceptOutcome.Accepted, stored);
+        return (revision == 1 ? AcceptOutcome.Accepted : AcceptOutcome.Replaced, stored);
     }
 
     public async Task<StoredPlate?> FindAsync(string plateId, CancellationToken cancellationToken)

@@ -91,19 +91,21 @@ internal sealed class ResultStore(Database database)
             CREATE INDEX curves_compound ON curves (compound_id);
             CREATE INDEX curves_assay ON curves (assay, qc_passed);
             """),
+        new(2, "plate revisions", _ => "ALTER TABLE plates ADD COLUMN revision INTEGER NOT NULL DEFAULT 1"),
     ];
 
     /// <summary>
-    /// Stores a fitted plate exactly once. A redelivered message for content already stored
-    /// changes nothing (returns false); new content for the same plate id replaces the old curves.
+    /// Stores a fitted plate exactly once. A redelivered message for content already stored,
+    /// or a late one about an older revision, changes nothing (returns false); a newer
+    /// revision of the plate replaces the old curves.
     /// </summary>
     public async Task<bool> StoreAsync(PlateFitted plate, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var existing = await connection.ExecuteScalarAsync<string?>(
-            "SELECT content_hash FROM plates WHERE plate_id = @PlateId", new { plate.PlateId }, transaction).ConfigureAwait(false);
-        if (existing == plate.ContentHash)
+        var existing = await connection.QuerySingleOrDefaultAsync<(string Hash, long Revision)?>(
+            "SELECT content_hash, CAST(revision AS BIGINT) FROM plates WHERE plate_id = @PlateId", new { plate.PlateId }, transaction).ConfigureAwait(false);
+        if (existing is { } known && (known.Hash == plate.ContentHash || known.Revision >= plate.Revision))
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return false;
@@ -117,12 +119,13 @@ internal sealed class ResultStore(Database database)
 
         await connection.ExecuteAsync(
             """
-            INSERT INTO plates (plate_id, content_hash, target, assay, z_prime, qc_passed, ligand_nm, ligand_kd_nm, curve_count, fitted_at, stored_at)
-            VALUES (@PlateId, @ContentHash, @Target, @Assay, @ZPrime, @QcPassed, @LigandNm, @LigandKdNm, @CurveCount, @FittedAt, @StoredAt)
+            INSERT INTO plates (plate_id, revision, content_hash, target, assay, z_prime, qc_passed, ligand_nm, ligand_kd_nm, curve_count, fitted_at, stored_at)
+            VALUES (@PlateId, @Revision, @ContentHash, @Target, @Assay, @ZPrime, @QcPassed, @LigandNm, @LigandKdNm, @CurveCount, @FittedAt, @StoredAt)
             """,
             new
             {
                 plate.PlateId,
+                plate.Revision,
                 plate.ContentHash,
                 plate.Target,
                 plate.Assay,

@@ -73,6 +73,36 @@ public sealed class IngestionTests : IDisposable
     }
 
     [Fact]
+    public async Task Replacing_a_plate_supersedes_its_old_results()
+    {
+        var harness = _factory.Services.GetTestHarness();
+        var plate = TestPlates.Simulated(compounds: 2, replicates: 1)[0];
+        await _factory.Ingestion.SubmitPlateAsync(new SubmitPlateRequest { Plate = plate }, deadline: Deadline());
+        await TestPlates.WaitUntilRankedAsync(_factory.Ingestion, [plate.PlateId], TimeSpan.FromSeconds(30));
+        var compound = plate.Wells.First(w => w.Role == WellRole.Sample).CompoundId;
+        var before = await _factory.Selectivity.GetCompoundAsync(new GetCompoundRequest { CompoundId = compound }, deadline: Deadline());
+
+        // The same plate re-read: every sample signal halved, so the curves move.
+        var reread = plate.Clone();
+        foreach (var well in reread.Wells.Where(w => w.Role == WellRole.Sample))
+        {
+            well.Signal /= 2;
+        }
+
+        var response = await _factory.Ingestion.SubmitPlateAsync(new SubmitPlateRequest { Plate = reread, Replace = true }, deadline: Deadline());
+        Assert.Equal(2u, response.Revision);
+        Assert.True(await harness.Published.Any<PlateFitted>(m => m.Context.Message.PlateId == plate.PlateId && m.Context.Message.Revision == 2));
+        await TestPlates.WaitUntilRankedAsync(_factory.Ingestion, [plate.PlateId], TimeSpan.FromSeconds(30));
+
+        var status = await _factory.Ingestion.GetPlateAsync(new GetPlateRequest { PlateId = plate.PlateId }, deadline: Deadline());
+        Assert.Equal(2u, status.Revision);
+        Assert.Equal(PlateStatus.Ranked, status.Status);
+        var after = await _factory.Selectivity.GetCompoundAsync(new GetCompoundRequest { CompoundId = compound }, deadline: Deadline());
+        Assert.Single(after.Curves);
+        Assert.NotEqual(before.Curves[0].Fit.LogIc50, after.Curves[0].Fit.LogIc50);
+    }
+
+    [Fact]
     public async Task Bulk_upload_reports_one_outcome_per_plate_and_a_bad_plate_does_not_stop_the_stream()
     {
         var plates = TestPlates.Simulated(compounds: 2, replicates: 1).Take(3).ToList();
@@ -87,7 +117,7 @@ public sealed class IngestionTests : IDisposable
         Assert.Equal(1u, response.Rejected);
         var rejected = response.Outcomes[1];
         Assert.False(rejected.Accepted);
-        Assert.Equal("InvalidArgument", rejected.ErrorCode);
+        Assert.Equal("INVALID_ARGUMENT", rejected.ErrorCode);
         Assert.Contains(rejected.Violations, v => v.Field == "plate.plate_id");
         Assert.All(response.Outcomes.Where(o => o.Index != 1), o => Assert.True(o.Accepted));
     }
