@@ -1,0 +1,430 @@
+namespace Screening.Analysis.Curves;
+
+/// <summary>
+/// The outcome of a ROUT scan of one curve: the indices (into the caller's arrays, ascending) of the
+/// points judged outliers, the robust standard deviation of the residuals (RSDR) and the robust fit.
+/// </summary>
+/// <summary>
+/// How the well-to-well noise SD (response units) changes with the response: <see cref="SdAtBottom"/>
+/// at response 0 and <see cref="SdAtTop"/> at 100 (percent of the control window), linear between and
+/// held outside. For normalized plates: 100 sd_nsb / (mean_total - mean_nsb) and 100 sd_total /
+/// (mean_total - mean_nsb) from the plate's own control wells.
+/// </summary>
+public readonly record struct ResponseNoise(double SdAtBottom, double SdAtTop)
+{
+    public bool IsUsable => SdAtBottom > 0 && SdAtTop > 0 && double.IsFinite(SdAtBottom) && double.IsFinite(SdAtTop);
+
+    /// <summary>The noise SD expected at a (fitted) response.</summary>
+    public double At(double response) =>
+        SdAtBottom + ((SdAtTop - SdAtBottom) * Math.Clamp(response / 100, 0, 1));
+}
+
+public sealed record OutlierScan(IReadOnlyList<int> Outliers, double RobustStandardDeviation, LogisticParameters RobustEstimates)
+{
+    public static OutlierScan None { get; } = new([], double.NaN, new LogisticParameters(double.NaN, double.NaN, double.NaN, double.NaN));
+}
+
+/// <summary>
+/// Outlier detection in the spirit of GraphPad Prism's ROUT (Motulsky &amp; Brown, BMC Bioinformatics
+/// 2006, 7:123); docs/analysis.md, "Outliers", gives the rules and where they depart from Prism:
+/// <list type="number">
+/// <item>Robust fit: the four-parameter logistic (same fixed parameters as the least-squares fit) under
+/// Lorentzian (Cauchy) loss sum ln(1 + (r_i/s)^2), minimized by iteratively reweighted least squares on the
+/// Levenberg-Marquardt core (weights w_i = 1/(1 + (r_i/s)^2)) from the least-squares estimates, with s
+/// the RSDR of the least-squares fit.</item>
+/// <item>RSDR = P68.27(|r|) * n/(n - K): the 68.27th percentile of the absolute residuals (linear
+/// interpolation between order statistics), corrected for the K fitted parameters.</item>
+/// <item>Noise that grows with the signal: with a <see cref="ResponseNoise"/> (from the plate's controls)
+/// residuals are divided by the expected SD at their fitted level (a weighted ROUT); without one, each half
+/// of the robust curve (fitted fraction of the way to Top below/above 1/2) gets its own RSDR, interpolated
+/// linearly in that fraction, when the halves differ more than 2-fold; otherwise the single RSDR.</item>
+/// <item>Each point gets t_i = |r_i| / scale_i and the two-sided p_i = 2 P(T &gt; t_i) on n - K degrees of
+/// freedom; the Benjamini-Hochberg false-discovery procedure at Q (default 1 %) declares the k points
+/// with the smallest p outliers, k the largest rank with p_(k) &lt;= Q k / n.</item>
+/// <item>At most 30 % of the points (floor), and never so many that fewer than K + 2 remain.</item>
+/// </list>
+/// Allocation: only the returned list; working arrays are on the stack for curves up to 256 points.
+/// </summary>
+public static class RobustOutlierTest
+{
+    /// <summary>Prism's default false discovery rate for ROUT.</summary>
+    public const double DefaultQ = 0.01;
+
+    /// <summary>The largest share of a curve that may be masked.</summary>
+    public const double MaxOutlierFraction = 0.3;
+
+    private const double RsdrPercentile = 0.6827;
+    private const int Reweightings = 12;
+    private const int StackLimit = 256;
+    private const int MinPointsPerHalf = 3;
+    private const double HeteroscedasticRatio = 2;
+    private const double MaxAbsHillSlope = 10;
+    private const double LogIC50Margin = 3;
+
+    /// <summary>
+    /// Scans a curve. <paramref name="start"/> is the least-squares fit (fixed parameters of
+    /// <paramref name="options"/> win). Invalid input, or too few points to test (n &lt; K + 3), gives no outliers.
+    /// </summary>
+    public static OutlierScan Scan(
+        ReadOnlySpan<double> logMolar,
+        ReadOnlySpan<double> response,
+        FitOptions options,
+        LogisticParameters start,
+        double q = DefaultQ,
+        ResponseNoise? noise = null)
+    {
+        options ??= FitOptions.Default;
+        int n = response.Length;
+        double fixedBottom = options.FixedBottom ?? double.NaN;
+        double fixedTop = options.FixedTop ?? double.NaN;
+        double fixedHillSlope = options.Model == CurveModel.HillOne ? -1 : options.FixedHillSlope ?? double.NaN;
+        var model = new FourParameterLogisticModel(logMolar, response, fixedBottom, fixedTop, fixedHillSlope);
+        int k = model.Parameters;
+        int maxOutliers = Math.Min((int)Math.Floor(MaxOutlierFraction * n), n - k - 2);
+        if (logMolar.Length != n || maxOutliers < 1 || !(q > 0)
+            || !double.IsFinite(start.LogIC50) || !double.IsFinite(start.HillSlope)
+            || !double.IsFinite(start.Bottom) || !double.IsFinite(start.Top))
+        {
+            return OutlierScan.None;
+        }
+
+        double minX = double.PositiveInfinity, maxX = double.NegativeInfinity;
+        double minY = double.PositiveInfinity, maxY = double.NegativeInfinity;
+        for (int i = 0; i < n; i++)
+        {
+            if (double.IsNaN(logMolar[i]) || double.IsPositiveInfinity(logMolar[i]) || !double.IsFinite(response[i]))
+            {
+                return OutlierScan.None;
+            }
+
+            if (double.IsFinite(logMolar[i]))
+            {
+                minX = Math.Min(minX, logMolar[i]);
+                maxX = Math.Max(maxX, logMolar[i]);
+            }
+
+            minY = Math.Min(minY, response[i]);
+            maxY = Math.Max(maxY, response[i]);
+        }
+
+        double range = maxY - minY;
+        if (!(maxX > minX) || !(range > 0))
+        {
+            return OutlierScan.None;
+        }
+
+        // The fitter's bounds, so the robust fit explores the same box.
+        Span<double> fullLower = [minY - range, minY - range, minX - LogIC50Margin, -MaxAbsHillSlope];
+        Span<double> fullUpper = [maxY + range, maxY + range, maxX + LogIC50Margin, MaxAbsHillSlope];
+        Span<double> lower = stackalloc double[4];
+        Span<double> upper = stackalloc double[4];
+        Span<double> estimates = stackalloc double[4];
+        Span<double> previous = stackalloc double[4];
+        lower = lower[..k];
+        upper = upper[..k];
+        estimates = estimates[..k];
+        previous = previous[..k];
+        model.Compress(fullLower, lower);
+        model.Compress(fullUpper, upper);
+        Span<double> startFull = [start.Bottom, start.Top, start.LogIC50, start.HillSlope];
+        model.Compress(startFull, estimates);
+
+        Span<double> work = n <= StackLimit ? stackalloc double[StackLimit * 4] : new double[n * 4];
+        Span<double> residuals = work[..n];
+        Span<double> sorted = work.Slice(n, n);
+        Span<double> weights = work.Slice(2 * n, n);
+
+        // Residuals are standardized by the expected noise at their level when the plate's controls give it.
+        Span<double> shape = work.Slice(3 * n, n);
+        bool weighted = noise is { IsUsable: true };
+        Shape(model.Expand(estimates), logMolar, noise, weighted, shape);
+
+        // The Cauchy scale is the RSDR of the least-squares fit, held fixed: re-estimating it from the
+        // robust fit's own residuals lets the fit lock onto a tight subset and shrink the scale further.
+        double floor = 1e-9 * range;
+        double s = Math.Max(Rsdr(model, estimates, shape, residuals, sorted, k), floor);
+        for (int iteration = 0; iteration < Reweightings; iteration++)
+        {
+            if (iteration > 0)
+            {
+                FillResiduals(model, estimates, residuals);
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                double z = residuals[i] / (s * shape[i]);
+                weights[i] = 1 / Math.Sqrt(1 + (z * z));
+            }
+
+            estimates.CopyTo(previous);
+            var reweighted = new WeightedLeastSquaresModel(model, weights);
+            LeastSquaresOutcome outcome = LevenbergMarquardt.Minimize(reweighted, estimates, lower, upper, options.MaxIterations);
+            if (!double.IsFinite(outcome.SumOfSquares))
+            {
+                previous.CopyTo(estimates);
+                break;
+            }
+
+            if (SmallChange(previous, estimates))
+            {
+                break;
+            }
+        }
+
+        LogisticParameters robust = model.Expand(estimates);
+        Shape(robust, logMolar, noise, weighted, shape);
+        double rsdr = Math.Max(Rsdr(model, estimates, shape, residuals, sorted, k), floor);
+
+        // Level-aware scale: percent-normalized counts are noisier near the uninhibited plateau than
+        // near nsb (proportional error). Each half of the curve (fitted fraction g of the way to Top
+        // below or above 1/2) gets its own RSDR at its mean g; between those the scale is linear in g,
+        // outside them it is held at the nearer one. Halves under 3 points fall back to the single RSDR.
+        double lowerScale = rsdr, upperScale = rsdr, lowerLevel = 0, upperLevel = 0;
+        int upperCount = 0, lowerCount = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double g = FourParameterLogistic.Fraction(robust.LogIC50, robust.HillSlope, logMolar[i], out _);
+            if (g >= 0.5)
+            {
+                sorted[upperCount++] = Math.Abs(residuals[i]);
+                upperLevel += g;
+            }
+            else
+            {
+                lowerLevel += g;
+            }
+        }
+
+        lowerCount = n - upperCount;
+        if (!weighted && upperCount >= MinPointsPerHalf && lowerCount >= MinPointsPerHalf)
+        {
+            upperScale = Math.Max(HalfRsdr(sorted[..upperCount], n, k), floor);
+            int m = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (FourParameterLogistic.Fraction(robust.LogIC50, robust.HillSlope, logMolar[i], out _) < 0.5)
+                {
+                    sorted[m++] = Math.Abs(residuals[i]);
+                }
+            }
+
+            lowerScale = Math.Max(HalfRsdr(sorted[..lowerCount], n, k), floor);
+            upperLevel /= upperCount;
+            lowerLevel /= lowerCount;
+
+            // Halves that agree within a factor of 2 are one noise level: the single RSDR is the steadier estimate.
+            if (upperScale <= HeteroscedasticRatio * lowerScale && lowerScale <= HeteroscedasticRatio * upperScale)
+            {
+                lowerScale = upperScale = rsdr;
+            }
+        }
+
+        // Benjamini-Hochberg on the two-sided t p-values; sorted holds p, indices ride along.
+        Span<int> order = n <= StackLimit ? stackalloc int[StackLimit] : new int[n];
+        order = order[..n];
+        int df = n - k;
+        for (int i = 0; i < n; i++)
+        {
+            double g = FourParameterLogistic.Fraction(robust.LogIC50, robust.HillSlope, logMolar[i], out _);
+            double position = upperLevel > lowerLevel ? Math.Clamp((g - lowerLevel) / (upperLevel - lowerLevel), 0, 1) : 0.5;
+            double t = Math.Abs(residuals[i]) / shape[i] / (lowerScale + (position * (upperScale - lowerScale)));
+            sorted[i] = 2 * StudentT.CumulativeProbability(-t, df);
+            order[i] = i;
+        }
+
+        int discoveries = Math.Min(BenjaminiHochberg(sorted, order, q), maxOutliers);
+        if (discoveries == 0)
+        {
+            return new OutlierScan([], rsdr, robust);
+        }
+
+        var outliers = new int[discoveries];
+        order[..discoveries].CopyTo(outliers);
+        Array.Sort(outliers);
+        return new OutlierScan(outliers, rsdr, robust);
+    }
+
+    /// <summary>P68.27 of one half's |r| (sorted in place) * n/(n - K): the parameters shared in proportion to the points.</summary>
+    private static double HalfRsdr(Span<double> absolute, int n, int k)
+    {
+        return Percentile(absolute, RsdrPercentile) * n / (n - k);
+    }
+
+    private static void FillResiduals(FourParameterLogisticModel model, ReadOnlySpan<double> estimates, Span<double> residuals)
+    {
+        for (int i = 0; i < residuals.Length; i++)
+        {
+            residuals[i] = model.Residual(i, estimates);
+        }
+    }
+
+    /// <summary>
+    /// ROUT for a curve without concentration dependence (<see cref="FitStatus.Flat"/>): the robust fit
+    /// is a horizontal line at the median (K = 1), the rest as <see cref="Scan"/>; with a noise model
+    /// every point has the same expected noise, so it does not change the test.
+    /// </summary>
+    public static OutlierScan ScanFlat(ReadOnlySpan<double> response, double q = DefaultQ)
+    {
+        const int k = 1;
+        int n = response.Length;
+        int maxOutliers = Math.Min((int)Math.Floor(MaxOutlierFraction * n), n - k - 2);
+        if (maxOutliers < 1 || !(q > 0))
+        {
+            return OutlierScan.None;
+        }
+
+        Span<double> work = n <= StackLimit ? stackalloc double[StackLimit * 2] : new double[n * 2];
+        Span<double> sorted = work[..n];
+        Span<double> p = work.Slice(n, n);
+        double minY = double.PositiveInfinity, maxY = double.NegativeInfinity;
+        for (int i = 0; i < n; i++)
+        {
+            if (!double.IsFinite(response[i]))
+            {
+                return OutlierScan.None;
+            }
+
+            sorted[i] = response[i];
+            minY = Math.Min(minY, response[i]);
+            maxY = Math.Max(maxY, response[i]);
+        }
+
+        sorted.Sort();
+        double median = (n % 2 == 1) ? sorted[n / 2] : 0.5 * (sorted[(n / 2) - 1] + sorted[n / 2]);
+        for (int i = 0; i < n; i++)
+        {
+            sorted[i] = Math.Abs(response[i] - median);
+        }
+
+        double rsdr = Math.Max(Percentile(sorted, RsdrPercentile) * n / (n - k), 1e-9 * Math.Max(maxY - minY, 1e-300));
+        Span<int> order = n <= StackLimit ? stackalloc int[StackLimit] : new int[n];
+        order = order[..n];
+        for (int i = 0; i < n; i++)
+        {
+            p[i] = 2 * StudentT.CumulativeProbability(-Math.Abs(response[i] - median) / rsdr, n - k);
+            order[i] = i;
+        }
+
+        int discoveries = Math.Min(BenjaminiHochberg(p, order, q), maxOutliers);
+        var line = new LogisticParameters(median, median, double.NaN, double.NaN);
+        if (discoveries == 0)
+        {
+            return new OutlierScan([], rsdr, line);
+        }
+
+        var outliers = new int[discoveries];
+        order[..discoveries].CopyTo(outliers);
+        Array.Sort(outliers);
+        return new OutlierScan(outliers, rsdr, line);
+    }
+
+    /// <summary>Sorts p ascending (indices alongside) and returns the Benjamini-Hochberg count: the largest k with p_(k) &lt;= Q k / n.</summary>
+    private static int BenjaminiHochberg(Span<double> p, Span<int> order, double q)
+    {
+        int n = p.Length;
+        p.Sort(order);
+        int discoveries = 0;
+        for (int rank = 1; rank <= n; rank++)
+        {
+            if (p[rank - 1] <= q * rank / n)
+            {
+                discoveries = rank;
+            }
+        }
+
+        return discoveries;
+    }
+
+    /// <summary>Linear interpolation between order statistics; sorts <paramref name="values"/> in place.</summary>
+    private static double Percentile(Span<double> values, double fraction)
+    {
+        int m = values.Length;
+        values.Sort();
+        double position = fraction * (m - 1);
+        int below = (int)Math.Floor(position);
+        int above = Math.Min(below + 1, m - 1);
+        return values[below] + ((position - below) * (values[above] - values[below]));
+    }
+
+    /// <summary>The expected noise at each point relative to the mean expected noise (all 1 without a noise model).</summary>
+    private static void Shape(LogisticParameters fit, ReadOnlySpan<double> logMolar, ResponseNoise? noise, bool weighted, Span<double> shape)
+    {
+        if (!weighted || noise is not { } model)
+        {
+            shape.Fill(1);
+            return;
+        }
+
+        double sum = 0;
+        for (int i = 0; i < shape.Length; i++)
+        {
+            shape[i] = model.At(fit.ResponseAt(logMolar[i]));
+            sum += shape[i];
+        }
+
+        double mean = sum / shape.Length;
+        for (int i = 0; i < shape.Length; i++)
+        {
+            shape[i] /= mean;
+        }
+    }
+
+    /// <summary>Fills the unweighted residuals and returns P68.27(|r_i|/shape_i) * n/(n-K).</summary>
+    private static double Rsdr(
+        FourParameterLogisticModel model, ReadOnlySpan<double> estimates, ReadOnlySpan<double> shape, Span<double> residuals, Span<double> sorted, int k)
+    {
+        int n = residuals.Length;
+        for (int i = 0; i < n; i++)
+        {
+            residuals[i] = model.Residual(i, estimates);
+            sorted[i] = Math.Abs(residuals[i]) / shape[i];
+        }
+
+        return Percentile(sorted[..n], RsdrPercentile) * n / (n - k);
+    }
+
+    private static bool SmallChange(ReadOnlySpan<double> before, ReadOnlySpan<double> after)
+    {
+        for (int i = 0; i < before.Length; i++)
+        {
+            if (Math.Abs(after[i] - before[i]) > 1e-7 * (1 + Math.Abs(before[i])))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>A least-squares model with each residual (and its gradient) scaled by sqrt(w_i): minimizes sum w_i r_i^2.</summary>
+internal readonly ref struct WeightedLeastSquaresModel : ILeastSquaresModel
+{
+    private readonly FourParameterLogisticModel _model;
+    private readonly ReadOnlySpan<double> _sqrtWeights;
+
+    public WeightedLeastSquaresModel(FourParameterLogisticModel model, ReadOnlySpan<double> sqrtWeights)
+    {
+        _model = model;
+        _sqrtWeights = sqrtWeights;
+    }
+
+    public int Points => _model.Points;
+
+    public int Parameters => _model.Parameters;
+
+    public double Residual(int index, ReadOnlySpan<double> parameters) =>
+        _sqrtWeights[index] * _model.Residual(index, parameters);
+
+    public double Residual(int index, ReadOnlySpan<double> parameters, Span<double> gradient)
+    {
+        double w = _sqrtWeights[index];
+        double r = _model.Residual(index, parameters, gradient);
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            gradient[i] *= w;
+        }
+
+        return w * r;
+    }
+}
