@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Screening.Contracts;
 
@@ -8,13 +9,17 @@ namespace Screening.Fitting;
 /// Fits each accepted plate and publishes the result. Stateless, so a redelivered plate is
 /// simply fitted again to the same numbers; Selectivity keeps one result per plate.
 /// </summary>
-internal sealed class PlateAcceptedConsumer : IConsumer<PlateAccepted>
+internal sealed partial class PlateAcceptedConsumer(ILogger<PlateAcceptedConsumer> logger) : IConsumer<PlateAccepted>
 {
     public async Task Consume(ConsumeContext<PlateAccepted> context)
     {
         var fitted = PlateFitter.Fit(context.Message);
         await context.Publish(fitted, context.CancellationToken).ConfigureAwait(false);
+        LogFitted(logger, fitted.PlateId, fitted.Revision, fitted.Curves.Count);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fitted plate {PlateId} revision {Revision}: {CurveCount} curves")]
+    private static partial void LogFitted(ILogger logger, string plateId, int revision, int curveCount);
 }
 
 internal sealed class PlateAcceptedConsumerDefinition : ConsumerDefinition<PlateAcceptedConsumer>

@@ -16,6 +16,7 @@ public static class IngestionExtensions
         builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.AddServiceDatabase(DatabaseName, PlateStore.Migrations);
         builder.Services.AddSingleton(sp => new Outbox(sp.GetRequiredKeyedService<Database>(DatabaseName)));
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section);
         builder.Services.AddHostedService<OutboxDispatcher>();
         builder.Services.AddSingleton(sp => new PlateStore(sp.GetRequiredKeyedService<Database>(DatabaseName), sp.GetRequiredService<Outbox>()));
         builder.Services.AddSingleton<PlateIntake>();

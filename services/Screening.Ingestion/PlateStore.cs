@@ -243,13 +243,13 @@ internal sealed class PlateStore(Database database, Outbox outbox)
         };
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(
-            """
+            $"""
             UPDATE plates SET
                 status = CASE WHEN qc_passed = 0 AND @Status = 'ranked' THEN 'failed_qc' ELSE @Status END,
                 status_detail = @Detail,
                 curve_count = COALESCE(@CurveCount, curve_count),
                 updated_at = @Now
-            WHERE plate_id = @PlateId AND content_hash = @ContentHash AND status IN @From
+            WHERE plate_id = @PlateId AND content_hash = @ContentHash AND {database.IsOneOf("status", "From")}
             """,
             new
             {

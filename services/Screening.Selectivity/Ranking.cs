@@ -23,8 +23,10 @@ internal static class Ranking
         var summaries = new List<CompoundSummary>();
         foreach (var compound in rows.GroupBy(r => r.CompoundId, StringComparer.Ordinal))
         {
-            var sertRows = compound.Where(r => r.Target == "SERT").ToArray();
-            var netRows = compound.Where(r => r.Target == "NET").ToArray();
+            // Plate order fixed (ordinal), so replicate means are bit-for-bit the same whatever
+            // order the database returned the rows in.
+            var sertRows = compound.Where(r => r.Target == "SERT").OrderBy(r => r.PlateId, StringComparer.Ordinal).ToArray();
+            var netRows = compound.Where(r => r.Target == "NET").OrderBy(r => r.PlateId, StringComparer.Ordinal).ToArray();
             var sert = Aggregate(sertRows);
             var net = Aggregate(netRows);
             summaries.Add(new CompoundSummary(

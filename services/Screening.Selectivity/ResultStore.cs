@@ -174,11 +174,11 @@ internal sealed class ResultStore(Database database)
             """;
         if (compounds is not null)
         {
-            sql += " AND compound_id IN @Compounds";
+            sql += " AND " + database.IsOneOf("compound_id", "Compounds");
         }
 
         var rows = await connection.QueryAsync<CurveRow>(
-            new CommandDefinition(sql, new { Assay = assay, IncludeFailedQc = includeFailedQc ? 1 : 0, Compounds = compounds }, cancellationToken: cancellationToken))
+            new CommandDefinition(sql, new { Assay = assay, IncludeFailedQc = includeFailedQc ? 1 : 0, Compounds = compounds?.ToArray() }, cancellationToken: cancellationToken))
             .ConfigureAwait(false);
         return rows.AsList();
     }

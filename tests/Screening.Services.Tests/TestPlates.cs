@@ -32,6 +32,15 @@ internal static class TestPlates
             .ToArray();
     }
 
+    /// <summary>The reference panel plus random compounds: 16 compounds make 4 plates per replicate.</summary>
+    public static IReadOnlyList<Plate> Panel(int compounds, int replicates, int seed)
+    {
+        var panel = ReferencePanel.Default.Concat(ReferencePanel.Random(Math.Max(0, compounds - ReferencePanel.Default.Count), seed)).Take(compounds).ToArray();
+        return PlateSimulator.Simulate(panel, new SimulationOptions(Seed: seed, ReplicatePlates: replicates))
+            .Select(p => p.ToInput().ToProto())
+            .ToArray();
+    }
+
     public static JsonDocument Truth() => JsonDocument.Parse(File.ReadAllText(DataPath("truth.json")));
 
     /// <summary>Polls GetPlate until every plate has left RECEIVED/FITTED, or fails after the timeout.</summary>

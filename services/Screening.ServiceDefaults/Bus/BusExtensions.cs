@@ -39,6 +39,10 @@ public static class BusExtensions
                         h.PublisherConfirmation = true;
                     });
                     cfg.PrefetchCount = options.PrefetchCount;
+
+                    // A publish that no queue is bound to yet comes back (basic.return) and
+                    // fails, so the outbox keeps it, instead of the broker dropping it.
+                    cfg.ConfigurePublish(p => p.UseExecute(publish => publish.Mandatory = true));
                     cfg.ConfigureEndpoints(context);
                 });
             }

@@ -6,8 +6,21 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Screening.ServiceDefaults.Storage;
+
+/// <summary>Section "Outbox".</summary>
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>
+    /// Publish committed rows. Off holds accepted work in the outbox (maintenance, or a
+    /// test of a crash between commit and publish); it is sent once dispatch is back on.
+    /// </summary>
+    public bool Dispatch { get; set; } = true;
+}
 
 /// <summary>
 /// A transactional outbox: a message to publish is written in the same database
@@ -75,6 +88,7 @@ public sealed class Outbox : IDisposable
 public sealed partial class OutboxDispatcher(
     Outbox outbox,
     IServiceScopeFactory scopes,
+    IOptions<OutboxOptions> options,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 100;
@@ -83,6 +97,12 @@ public sealed partial class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.Dispatch)
+        {
+            LogDispatchPaused(logger);
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             int published;
@@ -94,8 +114,9 @@ public sealed partial class OutboxDispatcher(
             {
                 return;
             }
-            catch (Exception ex) when (ex is DbException or TimeoutException or MassTransitException or InvalidOperationException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                // Broker or database away: keep the rows, log, and try again shortly.
                 LogDispatchFailed(logger, ex);
                 published = 0;
                 await Task.Delay(PollInterval, stoppingToken).ConfigureAwait(false);
@@ -149,6 +170,9 @@ public sealed partial class OutboxDispatcher(
 
         return rows.Count;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch is paused (Outbox:Dispatch = false): accepted work stays in the outbox")]
+    private static partial void LogDispatchPaused(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed; retrying")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);
