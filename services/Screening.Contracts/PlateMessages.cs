@@ -57,7 +57,12 @@ public sealed record CurveResult(
     double? KiNm,
     double? KiCi95LowNm,
     double? KiCi95HighNm,
-    IReadOnlyList<string> Flags);
+    IReadOnlyList<string> Flags,
+    string HillModel,
+    double? HillFStatistic,
+    double? HillPValue,
+    string CurveClass,
+    IReadOnlyList<string> MaskedWells);
 
 /// <summary>Fitting has fitted every curve of a plate.</summary>
 public sealed record PlateFitted(

@@ -26,10 +26,13 @@ internal static class PlateFitter
 
         var plate = ToPlate(accepted);
         var curves = Normalization.CurvesOf(plate);
+
+        // The controls' scatter, in percent of the window, scales the outlier test.
+        var noise = CompoundAffinityAnalysis.NoiseOf(Analysis.Plates.PlateQuality.Compute(plate));
         var results = new CurveResult[curves.Count];
         Parallel.For(0, curves.Count, i =>
         {
-            var affinity = CompoundAffinityAnalysis.Analyze(curves[i], plate.LigandNm, plate.LigandKdNm);
+            var affinity = CompoundAffinityAnalysis.Analyze(curves[i], plate.LigandNm, plate.LigandKdNm, noise);
             results[i] = ToContract(affinity);
         });
 
@@ -107,6 +110,11 @@ internal static class PlateFitter
             a.Ki is { } ki ? F(ki.Nanomolar) : null,
             a.Ki is { } k1 ? F(k1.Ci95LowNanomolar) : null,
             a.Ki is { } k2 ? F(k2.Ci95HighNanomolar) : null,
-            a.Flags);
+            a.Flags,
+            a.ModelChoice == ModelChoice.HillOne ? "hill_one" : "free_hill",
+            double.IsFinite(a.HillFStatistic) ? a.HillFStatistic : null,
+            double.IsFinite(a.HillPValue) ? a.HillPValue : null,
+            a.CurveClass,
+            a.MaskedWells);
     }
 }

@@ -108,6 +108,17 @@ public static class CurveMapping
             MinTestedNm = curve.MinTestedNm,
             MaxTestedNm = curve.MaxTestedNm,
             RSquared = curve.RSquared,
+            HillModel = curve.HillModel switch
+            {
+                "hill_one" => HillModel.One,
+                "free_hill" => HillModel.Free,
+                _ => HillModel.Unspecified,
+            },
+            HillFStatistic = curve.HillFStatistic ?? 0,
+            HillPValue = curve.HillPValue ?? 0,
+            CurveClass = curve.CurveClass ?? string.Empty,
+            MaskedWells = { curve.MaskedWells ?? [] },
+            Flags = { curve.Flags ?? [] },
         };
     }
 

@@ -23,6 +23,8 @@ public sealed class SelectivityTests : IDisposable
         Assert.Equal(8, compound.Curves.Count);
         Assert.Equal(plates.Count(p => p.Wells.Any(w => w.CompoundId == "ESCITALOPRAM")), compound.Curves.Select(c => c.PlateId).Distinct().Count());
         Assert.All(compound.Curves, c => Assert.True(c.PlateQcPassed));
+        Assert.All(compound.Curves, c => Assert.Matches("^(1\\.1|1\\.2|2\\.1|2\\.2|3|4)$", c.Fit.CurveClass));
+        Assert.All(compound.Curves, c => Assert.NotEqual(HillModel.Unspecified, c.Fit.HillModel));
         Assert.All(compound.Curves.Where(c => c.Assay == AssayType.Binding), c => Assert.True(c.Ki.ValueNm > 0));
         Assert.Equal([AssayType.Binding, AssayType.Uptake], compound.Summaries.Select(s => s.Assay).Order());
         var binding = compound.Summaries.Single(s => s.Assay == AssayType.Binding);
