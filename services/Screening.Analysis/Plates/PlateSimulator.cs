@@ -17,7 +17,11 @@ public sealed record SimulationOptions(
     double ProportionalCv = 0.05,
     double AdditiveSd = 10.0,
     string PlateIdPrefix = "SIM",
-    IReadOnlyList<(Target Target, AssayType Assay)>? Assays = null);
+    IReadOnlyList<(Target Target, AssayType Assay)>? Assays = null,
+    double OutlierRate = 0);
+
+/// <summary>A sample well the simulator made a gross outlier on purpose (a pipetting or reader error).</summary>
+public sealed record SimulatedOutlier(string PlateId, string Well, string CompoundId);
 
 /// <summary>
 /// Writes realistic plates from a truth table, laid out like the example plates.
@@ -33,6 +37,9 @@ public sealed record SimulationOptions(
 /// (sd 0.12) and nsb is 8-10 % of total x lognormal (sd 0.2), like the example plates. Each well:
 /// mean x (1 + ProportionalCv z1) + AdditiveSd z2, floored at 0, rounded to 0.1.</para>
 /// <para>Plate ids PREFIX-TARGET-{B|U}-NNN, numbered per (target, assay): replicate 1's plates first.</para>
+/// <para>Outliers: with <see cref="SimulationOptions.OutlierRate"/> &gt; 0 each sample well is, with that
+/// probability, moved half the control window (total - nsb) away from its curve, towards the middle
+/// of the window, before the noise is added.</para>
 /// </summary>
 public static class PlateSimulator
 {
@@ -73,7 +80,11 @@ public static class PlateSimulator
     /// <summary>How many compounds fit on one plate of a format.</summary>
     public static int CompoundsPerPlate(PlateFormat format) => CompoundSlots(format).Count;
 
-    public static IReadOnlyList<PlateRead> Simulate(IReadOnlyList<CompoundTruth> panel, SimulationOptions options)
+    public static IReadOnlyList<PlateRead> Simulate(IReadOnlyList<CompoundTruth> panel, SimulationOptions options) =>
+        Simulate(panel, options, outliers: null);
+
+    /// <summary>As <see cref="Simulate(IReadOnlyList{CompoundTruth}, SimulationOptions)"/>, and adds every injected outlier to <paramref name="outliers"/>.</summary>
+    public static IReadOnlyList<PlateRead> Simulate(IReadOnlyList<CompoundTruth> panel, SimulationOptions options, ICollection<SimulatedOutlier>? outliers)
     {
         ArgumentNullException.ThrowIfNull(panel);
         ArgumentNullException.ThrowIfNull(options);
@@ -98,7 +109,7 @@ public static class PlateSimulator
                     var id = string.Create(CultureInfo.InvariantCulture,
                         $"{options.PlateIdPrefix}-{PlateCsv.TargetName(target)}-{(assay == AssayType.Binding ? 'B' : 'U')}-{number:D3}");
                     var onPlate = tested.AsSpan(start, Math.Min(slots.Count, tested.Length - start)).ToArray();
-                    plates.Add(SimulatePlate(id, target, assay, onPlate, slots, options, random));
+                    plates.Add(SimulatePlate(id, target, assay, onPlate, slots, options, random, outliers));
                 }
             }
         }
@@ -107,7 +118,8 @@ public static class PlateSimulator
     }
 
     private static PlateRead SimulatePlate(string plateId, Target target, AssayType assay,
-        CompoundTruth[] compounds, IReadOnlyList<WellPosition[]> slots, SimulationOptions options, Random random)
+        CompoundTruth[] compounds, IReadOnlyList<WellPosition[]> slots, SimulationOptions options, Random random,
+        ICollection<SimulatedOutlier>? outliers)
     {
         var format = options.Format;
         var total = BaseTotal(target, assay) * Math.Exp(0.12 * Gaussian(random));
@@ -139,6 +151,14 @@ public static class PlateSimulator
             {
                 var c = ConcentrationsNm[i / Duplicates];
                 var bound = 1.0 / (1.0 + Math.Pow(c / ic50, compound.Hill));
+
+                // Draw only when asked, so plates without outliers stay the same for a seed.
+                if (options.OutlierRate > 0 && random.NextDouble() < options.OutlierRate)
+                {
+                    bound += bound > 0.5 ? -0.5 : 0.5;
+                    outliers?.Add(new SimulatedOutlier(plateId, wells[i].ToString(), compound.CompoundId));
+                }
+
                 content[wells[i]] = new WellInput(wells[i].ToString(), WellRole.Sample, compound.CompoundId, c,
                     Read(nsb + ((total - nsb) * bound)));
             }
