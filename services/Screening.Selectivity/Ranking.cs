@@ -13,7 +13,11 @@ internal sealed record CompoundSummary(
     AggregatedPotency? Net,
     bool SertIsKi,
     bool NetIsKi,
-    SelectivityCall Call);
+    SelectivityCall Call)
+{
+    /// <summary>The other assay type prefers the other transporter.</summary>
+    public bool AssaysDisagree { get; init; }
+}
 
 internal static class Ranking
 {
@@ -74,7 +78,28 @@ internal static class Ranking
             Analysis.Selectivity.Preference.Net => Protos.V1.Preference.Net,
             _ => Protos.V1.Preference.None,
         },
+        AssaysDisagree = s.AssaysDisagree,
     };
+
+    /// <summary>
+    /// Marks compounds whose binding and uptake folds point in opposite directions (one above
+    /// 1-fold, the other below) while at least one of the two is a definite preference.
+    /// </summary>
+    public static (List<CompoundSummary> Binding, List<CompoundSummary> Uptake) MarkDisagreements(List<CompoundSummary> binding, List<CompoundSummary> uptake)
+    {
+        var uptakeCalls = uptake.ToDictionary(s => s.CompoundId, s => s.Call, StringComparer.Ordinal);
+        var disagree = binding
+            .Where(s => uptakeCalls.TryGetValue(s.CompoundId, out var other)
+                && s.Call.IsDetermined && other.IsDetermined
+                && Math.Sign(s.Call.Log10Fold) * Math.Sign(other.Log10Fold) < 0
+                && (s.Call.Preference != Analysis.Selectivity.Preference.None || other.Preference != Analysis.Selectivity.Preference.None))
+            .Select(s => s.CompoundId)
+            .ToHashSet(StringComparer.Ordinal);
+        return (Mark(binding, disagree), Mark(uptake, disagree));
+    }
+
+    private static List<CompoundSummary> Mark(List<CompoundSummary> summaries, HashSet<string> disagree) =>
+        summaries.Select(s => disagree.Contains(s.CompoundId) ? s with { AssaysDisagree = true } : s).ToList();
 
     private static TargetPotency? ToProto(AggregatedPotency? p, bool isKi) => p is null ? null : new TargetPotency
     {
@@ -110,8 +135,8 @@ internal static class Ranking
 }
 
 /// <summary>
-/// The current ranking per assay type, rebuilt from the database on the first query after
-/// a plate was stored (not on every query).
+/// The current rankings of both assay types, rebuilt from the database on the first query
+/// after a plate was stored (not on every query).
 /// </summary>
 internal sealed class RankingCache(ResultStore store)
 {
@@ -124,22 +149,33 @@ internal sealed class RankingCache(ResultStore store)
     public async Task<List<CompoundSummary>> GetAsync(Analysis.Plates.AssayType assay, bool includeFailedQc, RankingOrder order, CancellationToken cancellationToken)
     {
         var version = Interlocked.Read(ref _version);
-        var key = (assay, includeFailedQc, order);
         lock (_gate)
         {
-            if (_rankings.TryGetValue(key, out var cached) && cached.Version == version)
+            if (_rankings.TryGetValue((assay, includeFailedQc, order), out var cached) && cached.Version == version)
             {
                 return cached.Ranking;
             }
         }
 
-        var rows = await store.CurvesAsync(assay.Name(), includeFailedQc, null, cancellationToken).ConfigureAwait(false);
-        var ranking = Ranking.Order(Ranking.Summarize(rows, assay), order);
+        // Both assay types together: each ranking flags where the other disagrees.
+        var (binding, uptake) = Ranking.MarkDisagreements(
+            await SummarizeAsync(Analysis.Plates.AssayType.Binding, includeFailedQc, cancellationToken).ConfigureAwait(false),
+            await SummarizeAsync(Analysis.Plates.AssayType.Uptake, includeFailedQc, cancellationToken).ConfigureAwait(false));
         lock (_gate)
         {
-            _rankings[key] = (version, ranking);
-        }
+            foreach (var o in new[] { RankingOrder.SertSelectiveFirst, RankingOrder.NetSelectiveFirst })
+            {
+                _rankings[(Analysis.Plates.AssayType.Binding, includeFailedQc, o)] = (version, Ranking.Order(binding, o));
+                _rankings[(Analysis.Plates.AssayType.Uptake, includeFailedQc, o)] = (version, Ranking.Order(uptake, o));
+            }
 
-        return ranking;
+            return _rankings[(assay, includeFailedQc, order)].Ranking;
+        }
+    }
+
+    private async Task<List<CompoundSummary>> SummarizeAsync(Analysis.Plates.AssayType assay, bool includeFailedQc, CancellationToken cancellationToken)
+    {
+        var rows = await store.CurvesAsync(assay.Name(), includeFailedQc, null, cancellationToken).ConfigureAwait(false);
+        return Ranking.Summarize(rows, assay);
     }
 }

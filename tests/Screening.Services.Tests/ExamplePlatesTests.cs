@@ -108,9 +108,12 @@ public sealed class ExamplePlatesTests : IClassFixture<ExamplePlatesTests.Ranked
     [Fact]
     public void Levomilnacipran_prefers_SERT_in_binding_but_NET_in_uptake()
     {
-        Assert.Equal(Preference.Sert, _ranked.Binding.Single(r => r.CompoundId == "LEVOMILNACIPRAN").Preference);
+        var binding = _ranked.Binding.Single(r => r.CompoundId == "LEVOMILNACIPRAN");
+        Assert.Equal(Preference.Sert, binding.Preference);
         var uptake = _ranked.Uptake.Single(r => r.CompoundId == "LEVOMILNACIPRAN");
         Assert.True(uptake.SelectivityFold < 1, $"uptake fold {uptake.SelectivityFold} [{uptake.SelectivityCi95Low}, {uptake.SelectivityCi95High}]");
+        Assert.True(binding.AssaysDisagree);
+        Assert.True(uptake.AssaysDisagree);
     }
 
     [Theory]
@@ -121,6 +124,20 @@ public sealed class ExamplePlatesTests : IClassFixture<ExamplePlatesTests.Ranked
     {
         Assert.Equal(Preference.Net, _ranked.Binding.Single(r => r.CompoundId == compound).Preference);
         Assert.Equal(Preference.Net, _ranked.Uptake.Single(r => r.CompoundId == compound).Preference);
+    }
+
+    [Fact]
+    public void Only_compounds_whose_assays_point_opposite_ways_are_flagged()
+    {
+        var flagged = _ranked.Binding.Where(r => r.AssaysDisagree).Select(r => r.CompoundId).ToArray();
+        var expected = _ranked.Binding
+            .Where(b => _ranked.Uptake.Single(u => u.CompoundId == b.CompoundId) is var u
+                && b.SelectivityQualifier != Qualifier.Unspecified && u.SelectivityQualifier != Qualifier.Unspecified
+                && Math.Sign(Math.Log10(b.SelectivityFold)) != Math.Sign(Math.Log10(u.SelectivityFold))
+                && (b.Preference != Preference.None || u.Preference != Preference.None))
+            .Select(b => b.CompoundId).ToArray();
+        Assert.Equal(expected, flagged);
+        Assert.Contains("LEVOMILNACIPRAN", flagged);
     }
 
     [Fact]
