@@ -48,7 +48,7 @@ public class RankingRowTests
     {
         var header = RankingRow.ToCsv([]).Split("\r\n")[0];
         Assert.Equal(
-            "rank,compound_id,assay,sert_ki_nM,sert_qualifier,net_ki_nM,net_qualifier,selectivity_fold,selectivity_qualifier,selectivity_ci95_low,selectivity_ci95_high,preference,n_sert,n_net",
+            "rank,compound_id,assay,sert_ki_nM,sert_qualifier,net_ki_nM,net_qualifier,selectivity_fold,selectivity_qualifier,selectivity_ci95_low,selectivity_ci95_high,preference,n_sert,n_net,assays_disagree",
             header);
     }
 
@@ -56,9 +56,9 @@ public class RankingRowTests
     public void Csv_rows_use_invariant_numbers_and_empty_fields_for_missing_values()
     {
         var lines = RankingRow.ToCsv(new[] { Measured(), Bound(), OneSided() }.Select(RankingRow.From)).Split("\r\n");
-        Assert.Equal("1,CITALOPRAM,binding,1.16,=,4070,=,3508.6,=,2100,5900,SERT,3,2", lines[1]);
-        Assert.Equal("2,ESCITALOPRAM,uptake,1.1,=,4444.4,>,4040,>,,,SERT,3,3", lines[2]);
-        Assert.Equal("3,CMPD-000001,binding,12.5,=,,,,,,,none,1,0", lines[3]);
+        Assert.Equal("1,CITALOPRAM,binding,1.16,=,4070,=,3508.6,=,2100,5900,SERT,3,2,false", lines[1]);
+        Assert.Equal("2,ESCITALOPRAM,uptake,1.1,=,4444.4,>,4040,>,,,SERT,3,3,false", lines[2]);
+        Assert.Equal("3,CMPD-000001,binding,12.5,=,,,,,,,none,1,0,false", lines[3]);
         Assert.Equal(string.Empty, lines[4]);
     }
 

@@ -35,6 +35,10 @@ internal static class CompoundCommand
         {
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {Figures.Assay(s.Assay),-8} SERT Ki {Interval(s.Sert)}, NET Ki {Interval(s.Net)}; fold NET/SERT {Figures.Fold(s.SelectivityFold, s.SelectivityQualifier, s.SelectivityCi95Low, s.SelectivityCi95High)}; prefers {Figures.Preference(s.Preference)} (rank {s.Rank})"));
+            if (s.AssaysDisagree)
+            {
+                console.WriteLine("           binding and uptake point opposite ways: report them separately");
+            }
         }
 
         var table = new Table()
@@ -45,7 +49,9 @@ internal static class CompoundCommand
             .AddColumn(new TableColumn("IC50 [[95 % CI]]").RightAligned())
             .AddColumn(new TableColumn("Hill").RightAligned())
             .AddColumn(new TableColumn("Ki").RightAligned())
-            .AddColumn("status");
+            .AddColumn("class")
+            .AddColumn("status")
+            .AddColumn("flags, masked wells");
         foreach (var c in compound.Curves.OrderBy(c => c.Assay).ThenBy(c => c.Target).ThenBy(c => c.PlateId, StringComparer.Ordinal))
         {
             var fit = c.Fit ?? new CurveFit();
@@ -57,7 +63,9 @@ internal static class CompoundCommand
                 new Text(Figures.NanomolarWithInterval(fit.Ic50)),
                 new Text(fit.Status == FitStatus.Converged ? fit.HillSlope.ToString("0.00", CultureInfo.InvariantCulture) : "–"),
                 new Text(Figures.Nanomolar(c.Ki)),
-                new Text(FitStatusName(fit.Status)));
+                new Text(fit.CurveClass),
+                new Text(FitStatusName(fit.Status) + (fit.HillModel == HillModel.One ? ", Hill 1" : string.Empty)),
+                new Text(string.Join(", ", fit.Flags.Concat(fit.MaskedWells.Select(w => "masked " + w)))));
         }
 
         console.Write(table);

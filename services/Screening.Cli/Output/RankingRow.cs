@@ -24,14 +24,15 @@ internal sealed record RankingRow(
     double? SelectivityCi95High,
     string Preference,
     int NSert,
-    int NNet)
+    int NNet,
+    bool AssaysDisagree)
 {
     /// <summary>The columns, in order: the CSV header and the JSON property names.</summary>
     public static IReadOnlyList<string> Columns { get; } =
     [
         "rank", "compound_id", "assay", "sert_ki_nM", "sert_qualifier", "net_ki_nM", "net_qualifier",
         "selectivity_fold", "selectivity_qualifier", "selectivity_ci95_low", "selectivity_ci95_high",
-        "preference", "n_sert", "n_net",
+        "preference", "n_sert", "n_net", "assays_disagree",
     ];
 
     public static RankingRow From(RankedCompound compound)
@@ -58,7 +59,8 @@ internal sealed record RankingRow(
             intervalKnown ? compound.SelectivityCi95High : null,
             Figures.Preference(compound.Preference),
             (int)(compound.Sert?.Replicates ?? 0),
-            (int)(compound.Net?.Replicates ?? 0));
+            (int)(compound.Net?.Replicates ?? 0),
+            compound.AssaysDisagree);
     }
 
     /// <summary>RFC 4180: a header row, CRLF line ends, invariant round-trippable numbers, empty for null.</summary>
@@ -74,6 +76,7 @@ internal sealed record RankingRow(
                 null => string.Empty,
                 double d => Number(d),
                 int i => i.ToString(CultureInfo.InvariantCulture),
+                bool b => b ? "true" : "false",
                 _ => f.ToString() ?? string.Empty,
             })));
             csv.Append("\r\n");
@@ -117,6 +120,9 @@ internal sealed record RankingRow(
                         case int n:
                             json.WriteNumberValue(n);
                             break;
+                        case bool b:
+                            json.WriteBooleanValue(b);
+                            break;
                         default:
                             json.WriteStringValue(fields[i]!.ToString());
                             break;
@@ -135,7 +141,7 @@ internal sealed record RankingRow(
     private object?[] Fields() =>
     [
         Rank, CompoundId, Assay, SertKiNm, SertQualifier, NetKiNm, NetQualifier, SelectivityFold,
-        SelectivityQualifier, SelectivityCi95Low, SelectivityCi95High, Preference, NSert, NNet,
+        SelectivityQualifier, SelectivityCi95Low, SelectivityCi95High, Preference, NSert, NNet, AssaysDisagree,
     ];
 
     private static string Number(double value) =>
