@@ -12,6 +12,7 @@ source tests/infra.sh
 trap 'infra_stop; rm -rf "$results"' EXIT
 infra_start
 
+bash deploy/validate.sh
 dotnet build Screening.sln -c Release -warnaserror -nologo -v:q
 status=0
 dotnet test Screening.sln -c Release --no-build --nologo \
