@@ -21,6 +21,7 @@ public static class Cli
             CompoundCommand.Create(context),
             RankingCommand.Create(context),
             SimulateCommand.Create(context),
+            FitCommand.Create(context),
         };
         var configuration = new InvocationConfiguration
         {

@@ -42,6 +42,17 @@ public enum CurveModel
 
     /// <summary>The four-parameter logistic with HillSlope fixed at -1 (one site, descending).</summary>
     HillOne = 2,
+
+    /// <summary>
+    /// The five-parameter asymmetric logistic (Prism's "asymmetric sigmoidal, 5PL, X is log(concentration)"):
+    /// Y = Bottom + (Top-Bottom)/(1+10^((LogXb-X)*HillSlope))^S, S &gt; 0 the asymmetry (S = 1 is the 4PL with
+    /// LogXb = LogIC50). LogXb is not the IC50: the X where Y is halfway between Top and Bottom solves
+    /// (1+10^((LogXb-X)*HillSlope))^S = 2, so LogIC50 = LogXb - log10(2^(1/S)-1)/HillSlope (Prism's
+    /// LogXb = LogEC50 + (1/HillSlope)*log10(2^(1/S)-1)). The fit reports that LogIC50 in
+    /// <see cref="CurveFitResult.Estimates"/> (SE by the delta method), LogXb and S in
+    /// <see cref="CurveFitResult.LogXb"/> and <see cref="CurveFitResult.Asymmetry"/>.
+    /// </summary>
+    FiveParameter = 3,
 }
 
 /// <summary>Parameters of the four-parameter logistic (Prism form, X = log10 molar).</summary>
@@ -62,6 +73,16 @@ public sealed record FitOptions
     public double? FixedBottom { get; init; }
     public double? FixedTop { get; init; }
     public double? FixedHillSlope { get; init; }
+
+    /// <summary>The 5PL asymmetry S (&gt; 0); ignored by the four-parameter models.</summary>
+    public double? FixedAsymmetry { get; init; }
+
+    /// <summary>
+    /// LogIC50 held fixed (for the 5PL: the halfway point, with LogXb following from HillSlope and S).
+    /// Its standard error and interval are then not estimable (NaN).
+    /// </summary>
+    public double? FixedLogIC50 { get; init; }
+
     public int MaxIterations { get; init; } = 200;
 
     /// <summary>
@@ -105,4 +126,22 @@ public sealed record CurveFitResult(
     double RSquared,
     int Iterations,
     double MinLogMolar,
-    double MaxLogMolar);
+    double MaxLogMolar)
+{
+    /// <summary>5PL only: the asymmetry S; NaN for the four-parameter models.</summary>
+    public double Asymmetry { get; init; } = double.NaN;
+
+    /// <summary>5PL only: the standard error of S (NaN when fixed or not estimable).</summary>
+    public double AsymmetryStandardError { get; init; } = double.NaN;
+
+    /// <summary>5PL only: LogXb, the X of the inflection-like location parameter; NaN for the four-parameter models.</summary>
+    public double LogXb { get; init; } = double.NaN;
+
+    /// <summary>5PL only: the standard error of LogXb.</summary>
+    public double LogXbStandardError { get; init; } = double.NaN;
+
+    /// <summary>The fitted curve at <paramref name="logMolar"/>: the 5PL when <see cref="Asymmetry"/> is set, else the 4PL.</summary>
+    public double ResponseAt(double logMolar) => double.IsNaN(Asymmetry)
+        ? Estimates.ResponseAt(logMolar)
+        : FiveParameterLogistic.Response(Estimates.Bottom, Estimates.Top, LogXb, Estimates.HillSlope, Asymmetry, logMolar);
+}

@@ -25,12 +25,13 @@ namespace Screening.Analysis.Curves;
 public static class DoseResponseFitter
 {
     private const int FullParameters = 4;
-    private const double MaxAbsHillSlope = 10;
-    private const double LogIC50Margin = 3;
+    internal const double MaxAbsHillSlope = 10;
+    internal const double LogIC50Margin = 3;
     private const double FlatSignificance = 0.05;
+    private const double SurelySignificantF = 240;
 
     /// <summary>Below this R^2 the data-driven start is judged poor and the LogIC50 grid is tried too.</summary>
-    private const double RetryBelowRSquared = 0.95;
+    internal const double RetryBelowRSquared = 0.95;
 
     private const int GridStarts = 5;
 
@@ -42,13 +43,19 @@ public static class DoseResponseFitter
         double fixedTop = options.FixedTop ?? double.NaN;
         double fixedHillSlope = options.Model == CurveModel.HillOne ? -1 : options.FixedHillSlope ?? double.NaN;
 
-        var model = new FourParameterLogisticModel(logMolar, response, fixedBottom, fixedTop, fixedHillSlope);
-        int free = model.Parameters;
+        double fixedLogIC50 = options.FixedLogIC50 ?? double.NaN;
+        bool fivePL = options.Model == CurveModel.FiveParameter;
+
+        var model = new FourParameterLogisticModel(logMolar, response, fixedBottom, fixedTop, fixedHillSlope, fixedLogIC50);
+        int free = model.Parameters + (fivePL && options.FixedAsymmetry is null ? 1 : 0);
 
         if (logMolar.Length != n
+            || free < 1
             || (options.FixedBottom is { } b && !double.IsFinite(b))
             || (options.FixedTop is { } t && !double.IsFinite(t))
-            || (options.FixedHillSlope is { } h && !double.IsFinite(h))
+            || (options.FixedHillSlope is { } h && !(double.IsFinite(h) && (h != 0 || !fivePL)))
+            || (options.FixedLogIC50 is { } l && !double.IsFinite(l))
+            || (fivePL && options.FixedAsymmetry is { } a && !(a > 0 && double.IsFinite(a)))
             || (options.ResponseMidpoint is { } m && !double.IsFinite(m)))
         {
             return Failure(FitStatus.InvalidInput, n, double.NaN, double.NaN);
@@ -126,6 +133,11 @@ public static class DoseResponseFitter
             return FlatResult(n, meanY, totalSumOfSquares, 0, minX, maxX, options, fixedHillSlope);
         }
 
+        if (fivePL)
+        {
+            return FiveParameterFit.Fit(logMolar, response, options, new DataSummary(n, minX, maxX, minY, maxY, meanY, totalSumOfSquares));
+        }
+
         // Bounds, in free-parameter order.
         Span<double> fullLower = [minY - range, minY - range, minX - LogIC50Margin, -MaxAbsHillSlope];
         Span<double> fullUpper = [maxY + range, maxY + range, maxX + LogIC50Margin, MaxAbsHillSlope];
@@ -171,7 +183,8 @@ public static class DoseResponseFitter
         model.Compress(start, best);
         LeastSquaresOutcome bestOutcome = LevenbergMarquardt.Minimize(model, best, lower, upper, maxIterations);
 
-        if (!bestOutcome.Converged || !(1 - (bestOutcome.SumOfSquares / totalSumOfSquares) >= RetryBelowRSquared))
+        if (model.LogIC50IsFree
+            && (!bestOutcome.Converged || !(1 - (bestOutcome.SumOfSquares / totalSumOfSquares) >= RetryBelowRSquared)))
         {
             for (int k = 0; k < GridStarts; k++)
             {
@@ -230,7 +243,8 @@ public static class DoseResponseFitter
             errors = new LogisticParameters(errors.Top, errors.Bottom, errors.LogIC50, errors.HillSlope);
         }
 
-        Potency potency = QualifiedPotency(estimates, errors.LogIC50, degreesOfFreedom, minX, maxX, options.ResponseMidpoint);
+        Potency potency = QualifiedPotency(
+            estimates, estimates.ResponseAt(minX), estimates.ResponseAt(maxX), errors.LogIC50, degreesOfFreedom, minX, maxX, options.ResponseMidpoint);
         return new CurveFitResult(
             bestOutcome.Converged ? FitStatus.Converged : FitStatus.NotConverged,
             estimates,
@@ -259,14 +273,19 @@ public static class DoseResponseFitter
     /// A qualified potency is never an extrapolated value: its SE and interval are NaN.
     /// Rules 1-2 are skipped when m is null (raw, un-normalized responses).
     /// </summary>
-    private static Potency QualifiedPotency(
-        LogisticParameters estimates, double standardError, int degreesOfFreedom, double minX, double maxX, double? midpoint)
+    internal static Potency QualifiedPotency(
+        LogisticParameters estimates,
+        double atLowest,
+        double atHighest,
+        double standardError,
+        int degreesOfFreedom,
+        double minX,
+        double maxX,
+        double? midpoint)
     {
         if (midpoint is { } level)
         {
             bool falling = (estimates.Top - estimates.Bottom) * estimates.HillSlope < 0;
-            double atLowest = estimates.ResponseAt(minX);
-            double atHighest = estimates.ResponseAt(maxX);
             bool notReached = falling ? atHighest > level : atHighest < level;
             bool alreadyPast = falling ? atLowest < level : atLowest > level;
             if (notReached)
@@ -280,6 +299,11 @@ public static class DoseResponseFitter
             }
         }
 
+        if (double.IsNaN(estimates.LogIC50))
+        {
+            return Bound(double.NaN, Qualifier.NotEstimable);
+        }
+
         if (estimates.LogIC50 > maxX)
         {
             return Bound(maxX, Qualifier.Greater);
@@ -290,11 +314,32 @@ public static class DoseResponseFitter
             return Bound(minX, Qualifier.Less);
         }
 
-        double halfWidth = StudentT.Quantile(0.975, degreesOfFreedom) * standardError;
+        double halfWidth = TQuantile975(degreesOfFreedom) * standardError;
         return new Potency(estimates.LogIC50, standardError, estimates.LogIC50 - halfWidth, estimates.LogIC50 + halfWidth, Qualifier.Equal);
     }
 
-    private static Potency Bound(double logMolar, Qualifier qualifier) =>
+    /// <summary>Values of t(0.975, df) already computed, by df (0 = not yet): the quantile costs microseconds, a fit not many more.</summary>
+    private static readonly double[] T975 = new double[1024];
+
+    /// <summary>t(0.975, df), memoized for df below 1024 (a benign race: every writer stores the same value).</summary>
+    internal static double TQuantile975(int degreesOfFreedom)
+    {
+        if (degreesOfFreedom <= 0 || degreesOfFreedom >= T975.Length)
+        {
+            return StudentT.Quantile(0.975, degreesOfFreedom);
+        }
+
+        double t = Volatile.Read(ref T975[degreesOfFreedom]);
+        if (t == 0)
+        {
+            t = StudentT.Quantile(0.975, degreesOfFreedom);
+            Volatile.Write(ref T975[degreesOfFreedom], t);
+        }
+
+        return t;
+    }
+
+    internal static Potency Bound(double logMolar, Qualifier qualifier) =>
         new(logMolar, double.NaN, double.NaN, double.NaN, qualifier);
 
     /// <summary>
@@ -302,7 +347,7 @@ public static class DoseResponseFitter
     /// (Motulsky &amp; Christopoulos, Fitting Models to Biological Data, ch. 22):
     /// F = ((SST - SSE)/(p - 1)) / (SSE/(n - p)).
     /// </summary>
-    private static bool IsNoBetterThanHorizontalLine(double sse, double totalSumOfSquares, int free, int degreesOfFreedom)
+    internal static bool IsNoBetterThanHorizontalLine(double sse, double totalSumOfSquares, int free, int degreesOfFreedom)
     {
         if (free < 2 || degreesOfFreedom < 1 || sse <= 0)
         {
@@ -310,6 +355,14 @@ public static class DoseResponseFitter
         }
 
         double f = (totalSumOfSquares - sse) / (free - 1) / (sse / degreesOfFreedom);
+
+        // F(0.95; d1, d2) falls as d2 grows and is largest at d2 = 1, where it is below 240 for every
+        // d1 <= 7 (F(0.95; 7, 1) = 236.8): a larger F is significant without evaluating the tail.
+        if (f > SurelySignificantF && free - 1 <= 7)
+        {
+            return false;
+        }
+
         return !(FDistribution.UpperTail(f, free - 1, degreesOfFreedom) <= FlatSignificance);
     }
 
@@ -319,7 +372,7 @@ public static class DoseResponseFitter
     /// other side is fully active from the lowest (Less). Inhibition (falling) is assumed unless a positive
     /// HillSlope is fixed.
     /// </summary>
-    private static CurveFitResult FlatResult(
+    internal static CurveFitResult FlatResult(
         int n, double meanY, double totalSumOfSquares, int iterations, double minX, double maxX, FitOptions options, double fixedHillSlope)
     {
         Potency potency = Bound(double.NaN, Qualifier.NotEstimable);
@@ -344,7 +397,7 @@ public static class DoseResponseFitter
             maxX);
     }
 
-    private static CurveFitResult Failure(FitStatus status, int n, double minX, double maxX)
+    internal static CurveFitResult Failure(FitStatus status, int n, double minX, double maxX)
     {
         var missing = new LogisticParameters(double.NaN, double.NaN, double.NaN, double.NaN);
         return new CurveFitResult(
@@ -361,7 +414,7 @@ public static class DoseResponseFitter
             maxX);
     }
 
-    private static bool IsBetter(LeastSquaresOutcome candidate, LeastSquaresOutcome incumbent)
+    internal static bool IsBetter(LeastSquaresOutcome candidate, LeastSquaresOutcome incumbent)
     {
         if (!double.IsFinite(candidate.SumOfSquares))
         {

@@ -77,7 +77,7 @@ internal static class FourParameterLogistic
 }
 
 /// <summary>
-/// Residuals of the four-parameter logistic with any of Bottom, Top and HillSlope held fixed.
+/// Residuals of the four-parameter logistic with any of its parameters held fixed.
 /// The free parameters are the subset of (Bottom, Top, LogIC50, HillSlope) that is not fixed, in that order.
 /// </summary>
 internal readonly ref struct FourParameterLogisticModel : ILeastSquaresModel
@@ -86,6 +86,7 @@ internal readonly ref struct FourParameterLogisticModel : ILeastSquaresModel
     private readonly ReadOnlySpan<double> _response;
     private readonly double _fixedBottom;
     private readonly double _fixedTop;
+    private readonly double _fixedLogIC50;
     private readonly double _fixedHillSlope;
 
     /// <param name="fixedBottom">NaN when free; likewise the others.</param>
@@ -94,16 +95,18 @@ internal readonly ref struct FourParameterLogisticModel : ILeastSquaresModel
         ReadOnlySpan<double> response,
         double fixedBottom,
         double fixedTop,
-        double fixedHillSlope)
+        double fixedHillSlope,
+        double fixedLogIC50 = double.NaN)
     {
         _logMolar = logMolar;
         _response = response;
         _fixedBottom = fixedBottom;
         _fixedTop = fixedTop;
+        _fixedLogIC50 = fixedLogIC50;
         _fixedHillSlope = fixedHillSlope;
-        Parameters = 1
-            + (double.IsNaN(fixedBottom) ? 1 : 0)
+        Parameters = (double.IsNaN(fixedBottom) ? 1 : 0)
             + (double.IsNaN(fixedTop) ? 1 : 0)
+            + (double.IsNaN(fixedLogIC50) ? 1 : 0)
             + (double.IsNaN(fixedHillSlope) ? 1 : 0);
     }
 
@@ -115,15 +118,22 @@ internal readonly ref struct FourParameterLogisticModel : ILeastSquaresModel
 
     public bool TopIsFree => double.IsNaN(_fixedTop);
 
+    public bool LogIC50IsFree => double.IsNaN(_fixedLogIC50);
+
     public bool HillSlopeIsFree => double.IsNaN(_fixedHillSlope);
 
     /// <summary>The full (Bottom, Top, LogIC50, HillSlope) for a vector of free parameters.</summary>
     public LogisticParameters Expand(ReadOnlySpan<double> free)
     {
+        if (Parameters == 4)
+        {
+            return new LogisticParameters(free[0], free[1], free[2], free[3]);
+        }
+
         int k = 0;
         double bottom = BottomIsFree ? free[k++] : _fixedBottom;
         double top = TopIsFree ? free[k++] : _fixedTop;
-        double logIC50 = free[k++];
+        double logIC50 = LogIC50IsFree ? free[k++] : _fixedLogIC50;
         double hillSlope = HillSlopeIsFree ? free[k] : _fixedHillSlope;
         return new LogisticParameters(bottom, top, logIC50, hillSlope);
     }
@@ -132,20 +142,12 @@ internal readonly ref struct FourParameterLogisticModel : ILeastSquaresModel
     public void Compress(ReadOnlySpan<double> full, Span<double> free)
     {
         int k = 0;
-        if (BottomIsFree)
+        for (int i = 0; i < 4; i++)
         {
-            free[k++] = full[FourParameterLogistic.Bottom];
-        }
-
-        if (TopIsFree)
-        {
-            free[k++] = full[FourParameterLogistic.Top];
-        }
-
-        free[k++] = full[FourParameterLogistic.LogIC50];
-        if (HillSlopeIsFree)
-        {
-            free[k] = full[FourParameterLogistic.HillSlope];
+            if (IsFree(i))
+            {
+                free[k++] = full[i];
+            }
         }
     }
 
@@ -173,6 +175,13 @@ internal readonly ref struct FourParameterLogisticModel : ILeastSquaresModel
     public double Residual(int index, ReadOnlySpan<double> parameters, Span<double> gradient)
     {
         LogisticParameters p = Expand(parameters);
+        if (Parameters == 4)
+        {
+            // All free: the full gradient is the free one; no scratch vector, no compression.
+            return _response[index] - FourParameterLogistic.ResponseWithGradient(
+                p.Bottom, p.Top, p.LogIC50, p.HillSlope, _logMolar[index], gradient);
+        }
+
         Span<double> full = stackalloc double[4];
         double y = FourParameterLogistic.ResponseWithGradient(
             p.Bottom, p.Top, p.LogIC50, p.HillSlope, _logMolar[index], full);
@@ -184,7 +193,7 @@ internal readonly ref struct FourParameterLogisticModel : ILeastSquaresModel
     {
         FourParameterLogistic.Bottom => BottomIsFree,
         FourParameterLogistic.Top => TopIsFree,
-        FourParameterLogistic.HillSlope => HillSlopeIsFree,
-        _ => true,
+        FourParameterLogistic.LogIC50 => LogIC50IsFree,
+        _ => HillSlopeIsFree,
     };
 }

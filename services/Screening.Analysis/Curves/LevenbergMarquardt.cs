@@ -65,6 +65,10 @@ internal static class LevenbergMarquardt
         Span<double> step = stackalloc double[MaxParameters];
         Span<double> trial = stackalloc double[MaxParameters];
         Span<double> row = stackalloc double[MaxParameters];
+        Span<double> trialNormal = stackalloc double[MaxParameters * MaxParameters];
+        Span<double> trialGradient = stackalloc double[MaxParameters];
+        trialNormal = trialNormal[..(p * p)];
+        trialGradient = trialGradient[..p];
         normal = normal[..(p * p)];
         damped = damped[..(p * p)];
         gradient = gradient[..p];
@@ -117,7 +121,9 @@ internal static class LevenbergMarquardt
 
             Project(trial, lower, upper);
             bool negligible = IsNegligibleStep(estimates, trial, scale);
-            double trialSse = SumOfSquares(model, trial);
+            // J'J and J'r at the trial point in the same pass as its SSE: an accepted step then needs no
+            // second evaluation of the model (half the exp calls of evaluating the SSE first).
+            double trialSse = Accumulate(model, trial, trialNormal, trialGradient, row);
             if (trialSse < sse)
             {
                 // Nielsen's update (Madsen, Nielsen & Tingleff 2004, eq. 3.16): the gain ratio rho of actual
@@ -129,7 +135,9 @@ internal static class LevenbergMarquardt
                 lambda = Math.Max(lambda * Math.Max(1.0 / 3, 1 - (cube * cube * cube)), MinDamping);
                 growth = 2;
                 trial.CopyTo(estimates);
-                sse = Accumulate(model, estimates, normal, gradient, row);
+                trialNormal.CopyTo(normal);
+                trialGradient.CopyTo(gradient);
+                sse = trialSse;
                 if (negligible)
                 {
                     return new LeastSquaresOutcome(sse, iterations, true);
