@@ -4,6 +4,12 @@ using Screening.Benchmarks;
 // In-process by default: BenchmarkDotNet's default toolchain generates and builds a project per run,
 // outside any --artifacts-path and next to whatever else is building on the machine. Pass
 // --inProcess yourself, or any --runtimes/--toolchain choice, to decide otherwise.
+if (args.Contains("--quick"))
+{
+    QuickRun.Run();
+    return;
+}
+
 string[] effective = args.Any(a => a.Equals("--inProcess", StringComparison.OrdinalIgnoreCase)
     || a.Equals("--runtimes", StringComparison.OrdinalIgnoreCase) || a.Equals("-r", StringComparison.Ordinal)
     || a.Equals("--toolchain", StringComparison.OrdinalIgnoreCase))

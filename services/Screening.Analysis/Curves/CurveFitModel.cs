@@ -145,3 +145,59 @@ public sealed record CurveFitResult(
         ? Estimates.ResponseAt(logMolar)
         : FiveParameterLogistic.Response(Estimates.Bottom, Estimates.Top, LogXb, Estimates.HillSlope, Asymmetry, logMolar);
 }
+
+/// <summary>
+/// The values of a <see cref="CurveFitResult"/> as a struct, for
+/// <see cref="DoseResponseFitter.Fit(ReadOnlySpan{double}, ReadOnlySpan{double}, FitOptions, out CurveFitValues)"/>:
+/// the same fields with the same meaning, and no allocation.
+/// </summary>
+public readonly record struct CurveFitValues(
+    FitStatus Status,
+    LogisticParameters Estimates,
+    LogisticParameters StandardErrors,
+    Potency IC50,
+    double SumOfSquares,
+    int DegreesOfFreedom,
+    int Points,
+    double RSquared,
+    int Iterations,
+    double MinLogMolar,
+    double MaxLogMolar)
+{
+    /// <summary>5PL only: the asymmetry S; NaN for the four-parameter models.</summary>
+    public double Asymmetry { get; init; } = double.NaN;
+
+    /// <summary>5PL only: the standard error of S.</summary>
+    public double AsymmetryStandardError { get; init; } = double.NaN;
+
+    /// <summary>5PL only: LogXb.</summary>
+    public double LogXb { get; init; } = double.NaN;
+
+    /// <summary>5PL only: the standard error of LogXb.</summary>
+    public double LogXbStandardError { get; init; } = double.NaN;
+
+    /// <summary>The same values as a <see cref="CurveFitResult"/> (allocates it).</summary>
+    public CurveFitResult ToResult() => new(
+        Status, Estimates, StandardErrors, IC50, SumOfSquares, DegreesOfFreedom, Points, RSquared, Iterations, MinLogMolar, MaxLogMolar)
+    {
+        Asymmetry = Asymmetry,
+        AsymmetryStandardError = AsymmetryStandardError,
+        LogXb = LogXb,
+        LogXbStandardError = LogXbStandardError,
+    };
+
+    /// <summary>The values of <paramref name="result"/>.</summary>
+    public static CurveFitValues From(CurveFitResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new CurveFitValues(
+            result.Status, result.Estimates, result.StandardErrors, result.IC50, result.SumOfSquares, result.DegreesOfFreedom,
+            result.Points, result.RSquared, result.Iterations, result.MinLogMolar, result.MaxLogMolar)
+        {
+            Asymmetry = result.Asymmetry,
+            AsymmetryStandardError = result.AsymmetryStandardError,
+            LogXb = result.LogXb,
+            LogXbStandardError = result.LogXbStandardError,
+        };
+    }
+}

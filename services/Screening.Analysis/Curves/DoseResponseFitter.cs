@@ -37,6 +37,24 @@ public static class DoseResponseFitter
 
     public static CurveFitResult Fit(ReadOnlySpan<double> logMolar, ReadOnlySpan<double> response, FitOptions options)
     {
+        CurveFitResult? fivePL = null;
+        CurveFitValues values = Fit(logMolar, response, options, ref fivePL);
+        return fivePL ?? values.ToResult();
+    }
+
+    /// <summary>
+    /// As <see cref="Fit(ReadOnlySpan{double}, ReadOnlySpan{double}, FitOptions)"/>, writing the same values
+    /// into <paramref name="result"/>: the four-parameter models (and every failure) allocate nothing at all
+    /// (the 5PL still allocates its result record internally).
+    /// </summary>
+    public static void Fit(ReadOnlySpan<double> logMolar, ReadOnlySpan<double> response, FitOptions options, out CurveFitValues result)
+    {
+        CurveFitResult? fivePL = null;
+        result = Fit(logMolar, response, options, ref fivePL);
+    }
+
+    private static CurveFitValues Fit(ReadOnlySpan<double> logMolar, ReadOnlySpan<double> response, FitOptions options, ref CurveFitResult? fivePLResult)
+    {
         options ??= FitOptions.Default;
         int n = response.Length;
         double fixedBottom = options.FixedBottom ?? double.NaN;
@@ -58,7 +76,7 @@ public static class DoseResponseFitter
             || (fivePL && options.FixedAsymmetry is { } a && !(a > 0 && double.IsFinite(a)))
             || (options.ResponseMidpoint is { } m && !double.IsFinite(m)))
         {
-            return Failure(FitStatus.InvalidInput, n, double.NaN, double.NaN);
+            return FailureValues(FitStatus.InvalidInput, n, double.NaN, double.NaN);
         }
 
         // One pass: validity, tested range, end groups, response spread.
@@ -74,7 +92,7 @@ public static class DoseResponseFitter
             double y = response[i];
             if (double.IsNaN(x) || double.IsPositiveInfinity(x) || !double.IsFinite(y))
             {
-                return Failure(FitStatus.InvalidInput, n, double.NaN, double.NaN);
+                return FailureValues(FitStatus.InvalidInput, n, double.NaN, double.NaN);
             }
 
             lowestX = Math.Min(lowestX, x);
@@ -96,7 +114,7 @@ public static class DoseResponseFitter
 
         if (n < free + 1 || !(maxX > minX))
         {
-            return Failure(FitStatus.TooFewPoints, n, minX, maxX);
+            return FailureValues(FitStatus.TooFewPoints, n, minX, maxX);
         }
 
         double meanY = sumY / n;
@@ -125,28 +143,23 @@ public static class DoseResponseFitter
         double range = maxY - minY;
         if (!double.IsFinite(totalSumOfSquares) || !double.IsFinite(range))
         {
-            return Failure(FitStatus.InvalidInput, n, minX, maxX);
+            return FailureValues(FitStatus.InvalidInput, n, minX, maxX);
         }
 
         if (range <= 1e-12 * Math.Max(Math.Abs(maxY), Math.Abs(minY)) || totalSumOfSquares == 0)
         {
-            return FlatResult(n, meanY, totalSumOfSquares, 0, minX, maxX, options, fixedHillSlope);
+            return FlatValues(n, meanY, totalSumOfSquares, 0, minX, maxX, options, fixedHillSlope);
         }
 
         if (fivePL)
         {
-            return FiveParameterFit.Fit(logMolar, response, options, new DataSummary(n, minX, maxX, minY, maxY, meanY, totalSumOfSquares));
+            fivePLResult = FiveParameterFit.Fit(logMolar, response, options, new DataSummary(n, minX, maxX, minY, maxY, meanY, totalSumOfSquares));
+            return CurveFitValues.From(fivePLResult);
         }
 
-        // Bounds, in free-parameter order.
+        // Bounds (Bottom, Top, LogIC50, HillSlope).
         Span<double> fullLower = [minY - range, minY - range, minX - LogIC50Margin, -MaxAbsHillSlope];
         Span<double> fullUpper = [maxY + range, maxY + range, maxX + LogIC50Margin, MaxAbsHillSlope];
-        Span<double> lower = stackalloc double[FullParameters];
-        Span<double> upper = stackalloc double[FullParameters];
-        lower = lower[..free];
-        upper = upper[..free];
-        model.Compress(fullLower, lower);
-        model.Compress(fullUpper, upper);
 
         // Data-driven start: plateaus from the end groups, slope sign from the trend, LogIC50 where Y is nearest the midpoint.
         double lowEnd = lowEndSum / lowEndCount;
@@ -175,13 +188,27 @@ public static class DoseResponseFitter
         }
 
         int maxIterations = Math.Max(1, options.MaxIterations);
+        int freeMask = (model.BottomIsFree ? 1 : 0) | (model.TopIsFree ? 2 : 0) | (model.LogIC50IsFree ? 4 : 0) | (model.HillSlopeIsFree ? 8 : 0);
+        Span<double> fixedValues = [fixedBottom, fixedTop, fixedLogIC50, fixedHillSlope];
+        for (int i = 0; i < FullParameters; i++)
+        {
+            if ((freeMask & (1 << i)) == 0)
+            {
+                start[i] = fixedValues[i];
+            }
+        }
+
         Span<double> best = stackalloc double[FullParameters];
         Span<double> trial = stackalloc double[FullParameters];
-        best = best[..free];
-        trial = trial[..free];
+        start.CopyTo(best);
 
-        model.Compress(start, best);
-        LeastSquaresOutcome bestOutcome = LevenbergMarquardt.Minimize(model, best, lower, upper, maxIterations);
+        // J'J at each run's end point: the covariance below needs no further pass over the data.
+        Span<double> bestNormal = stackalloc double[FullParameters * FullParameters];
+        Span<double> trialNormal = stackalloc double[FullParameters * FullParameters];
+        bestNormal = bestNormal[..(free * free)];
+        trialNormal = trialNormal[..(free * free)];
+        LeastSquaresOutcome bestOutcome = FourParameterKernel.Minimize(
+            logMolar, response, default, best, freeMask, fullLower, fullUpper, maxIterations, true, bestNormal);
 
         if (model.LogIC50IsFree
             && (!bestOutcome.Converged || !(1 - (bestOutcome.SumOfSquares / totalSumOfSquares) >= RetryBelowRSquared)))
@@ -189,19 +216,21 @@ public static class DoseResponseFitter
             for (int k = 0; k < GridStarts; k++)
             {
                 start[FourParameterLogistic.LogIC50] = minX + ((maxX - minX) * k / (GridStarts - 1));
-                model.Compress(start, trial);
-                LeastSquaresOutcome outcome = LevenbergMarquardt.Minimize(model, trial, lower, upper, maxIterations);
+                start.CopyTo(trial);
+                LeastSquaresOutcome outcome = FourParameterKernel.Minimize(
+                    logMolar, response, default, trial, freeMask, fullLower, fullUpper, maxIterations, true, trialNormal);
                 if (IsBetter(outcome, bestOutcome))
                 {
                     bestOutcome = outcome;
                     trial.CopyTo(best);
+                    trialNormal.CopyTo(bestNormal);
                 }
             }
         }
 
         if (!double.IsFinite(bestOutcome.SumOfSquares))
         {
-            return Failure(FitStatus.NotConverged, n, minX, maxX) with { Iterations = bestOutcome.Iterations };
+            return FailureValues(FitStatus.NotConverged, n, minX, maxX) with { Iterations = bestOutcome.Iterations };
         }
 
         double sse = bestOutcome.SumOfSquares;
@@ -209,7 +238,7 @@ public static class DoseResponseFitter
 
         if (IsNoBetterThanHorizontalLine(sse, totalSumOfSquares, free, degreesOfFreedom))
         {
-            return FlatResult(n, meanY, totalSumOfSquares, bestOutcome.Iterations, minX, maxX, options, fixedHillSlope);
+            return FlatValues(n, meanY, totalSumOfSquares, bestOutcome.Iterations, minX, maxX, options, fixedHillSlope);
         }
 
         // Standard errors: s^2 (J'J)^-1.
@@ -217,7 +246,7 @@ public static class DoseResponseFitter
         covariance = covariance[..(free * free)];
         double s2 = sse / degreesOfFreedom;
         Span<double> fullErrors = [double.NaN, double.NaN, double.NaN, double.NaN];
-        if (LevenbergMarquardt.TryUnscaledCovariance(model, best, covariance))
+        if (Cholesky.TryInvert(bestNormal, covariance, free))
         {
             for (int i = 0; i < FullParameters; i++)
             {
@@ -229,7 +258,7 @@ public static class DoseResponseFitter
             }
         }
 
-        LogisticParameters estimates = model.Expand(best);
+        var estimates = new LogisticParameters(best[0], best[1], best[2], best[3]);
         var errors = new LogisticParameters(
             fullErrors[FourParameterLogistic.Bottom],
             fullErrors[FourParameterLogistic.Top],
@@ -245,7 +274,7 @@ public static class DoseResponseFitter
 
         Potency potency = QualifiedPotency(
             estimates, estimates.ResponseAt(minX), estimates.ResponseAt(maxX), errors.LogIC50, degreesOfFreedom, minX, maxX, options.ResponseMidpoint);
-        return new CurveFitResult(
+        return new CurveFitValues(
             bestOutcome.Converged ? FitStatus.Converged : FitStatus.NotConverged,
             estimates,
             errors,
@@ -373,6 +402,10 @@ public static class DoseResponseFitter
     /// HillSlope is fixed.
     /// </summary>
     internal static CurveFitResult FlatResult(
+        int n, double meanY, double totalSumOfSquares, int iterations, double minX, double maxX, FitOptions options, double fixedHillSlope) =>
+        FlatValues(n, meanY, totalSumOfSquares, iterations, minX, maxX, options, fixedHillSlope).ToResult();
+
+    private static CurveFitValues FlatValues(
         int n, double meanY, double totalSumOfSquares, int iterations, double minX, double maxX, FitOptions options, double fixedHillSlope)
     {
         Potency potency = Bound(double.NaN, Qualifier.NotEstimable);
@@ -383,7 +416,7 @@ public static class DoseResponseFitter
             potency = inactive ? Bound(maxX, Qualifier.Greater) : Bound(minX, Qualifier.Less);
         }
 
-        return new CurveFitResult(
+        return new CurveFitValues(
             FitStatus.Flat,
             new LogisticParameters(meanY, meanY, double.NaN, double.NaN),
             new LogisticParameters(double.NaN, double.NaN, double.NaN, double.NaN),
@@ -397,10 +430,13 @@ public static class DoseResponseFitter
             maxX);
     }
 
-    internal static CurveFitResult Failure(FitStatus status, int n, double minX, double maxX)
+    internal static CurveFitResult Failure(FitStatus status, int n, double minX, double maxX) =>
+        FailureValues(status, n, minX, maxX).ToResult();
+
+    private static CurveFitValues FailureValues(FitStatus status, int n, double minX, double maxX)
     {
         var missing = new LogisticParameters(double.NaN, double.NaN, double.NaN, double.NaN);
-        return new CurveFitResult(
+        return new CurveFitValues(
             status,
             missing,
             missing,

@@ -116,16 +116,11 @@ public static class RobustOutlierTest
         // The fitter's bounds, so the robust fit explores the same box.
         Span<double> fullLower = [minY - range, minY - range, minX - LogIC50Margin, -MaxAbsHillSlope];
         Span<double> fullUpper = [maxY + range, maxY + range, maxX + LogIC50Margin, MaxAbsHillSlope];
-        Span<double> lower = stackalloc double[4];
-        Span<double> upper = stackalloc double[4];
+        int freeMask = (model.BottomIsFree ? 1 : 0) | (model.TopIsFree ? 2 : 0) | (model.LogIC50IsFree ? 4 : 0) | (model.HillSlopeIsFree ? 8 : 0);
         Span<double> estimates = stackalloc double[4];
         Span<double> previous = stackalloc double[4];
-        lower = lower[..k];
-        upper = upper[..k];
         estimates = estimates[..k];
         previous = previous[..k];
-        model.Compress(fullLower, lower);
-        model.Compress(fullUpper, upper);
         Span<double> startFull = [start.Bottom, start.Top, start.LogIC50, start.HillSlope];
         model.Compress(startFull, estimates);
 
@@ -142,12 +137,13 @@ public static class RobustOutlierTest
         // The Cauchy scale is the RSDR of the least-squares fit, held fixed: re-estimating it from the
         // robust fit's own residuals lets the fit lock onto a tight subset and shrink the scale further.
         double floor = 1e-9 * range;
-        double s = Math.Max(Rsdr(model, estimates, shape, residuals, sorted, k), floor);
+        double s = Math.Max(Rsdr(model, logMolar, response, estimates, shape, residuals, sorted, k), floor);
+        Span<double> full = stackalloc double[4];
         for (int iteration = 0; iteration < Reweightings; iteration++)
         {
             if (iteration > 0)
             {
-                FillResiduals(model, estimates, residuals);
+                FillResiduals(model, logMolar, response, estimates, residuals);
             }
 
             for (int i = 0; i < n; i++)
@@ -157,8 +153,14 @@ public static class RobustOutlierTest
             }
 
             estimates.CopyTo(previous);
-            var reweighted = new WeightedLeastSquaresModel(model, weights);
-            LeastSquaresOutcome outcome = LevenbergMarquardt.Minimize(reweighted, estimates, lower, upper, options.MaxIterations);
+            LogisticParameters current = model.Expand(estimates);
+            full[0] = current.Bottom;
+            full[1] = current.Top;
+            full[2] = current.LogIC50;
+            full[3] = current.HillSlope;
+            LeastSquaresOutcome outcome = FourParameterKernel.Minimize(
+                logMolar, response, weights, full, freeMask, fullLower, fullUpper, options.MaxIterations, true);
+            model.Compress(full, estimates);
             if (!double.IsFinite(outcome.SumOfSquares))
             {
                 previous.CopyTo(estimates);
@@ -173,7 +175,7 @@ public static class RobustOutlierTest
 
         LogisticParameters robust = model.Expand(estimates);
         Shape(robust, logMolar, noise, weighted, shape);
-        double rsdr = Math.Max(Rsdr(model, estimates, shape, residuals, sorted, k), floor);
+        double rsdr = Math.Max(Rsdr(model, logMolar, response, estimates, shape, residuals, sorted, k), floor);
 
         // Level-aware scale: percent-normalized counts are noisier near the uninhibited plateau than
         // near nsb (proportional error). Each half of the curve (fitted fraction g of the way to Top
@@ -223,12 +225,16 @@ public static class RobustOutlierTest
         Span<int> order = n <= StackLimit ? stackalloc int[StackLimit] : new int[n];
         order = order[..n];
         int df = n - k;
+        double screen = 0.9 * CriticalT(q, df);
         for (int i = 0; i < n; i++)
         {
             double g = FourParameterLogistic.Fraction(robust.LogIC50, robust.HillSlope, logMolar[i], out _);
             double position = upperLevel > lowerLevel ? Math.Clamp((g - lowerLevel) / (upperLevel - lowerLevel), 0, 1) : 0.5;
             double t = Math.Abs(residuals[i]) / shape[i] / (lowerScale + (position * (upperScale - lowerScale)));
-            sorted[i] = 2 * StudentT.CumulativeProbability(-t, df);
+
+            // Only p <= q can be a discovery (q k / n <= q): below 0.9 t(1 - q/2) the exact p is not needed,
+            // and 2 (above every p) keeps such points behind every candidate.
+            sorted[i] = t < screen ? 2 : 2 * StudentT.CumulativeProbability(-t, df);
             order[i] = i;
         }
 
@@ -245,17 +251,36 @@ public static class RobustOutlierTest
     }
 
     /// <summary>P68.27 of one half's |r| (sorted in place) * n/(n - K): the parameters shared in proportion to the points.</summary>
+    /// <summary>t(1 - q/2, df), memoized by df for the default Q; 0 (no screening) when it cannot be had cheaply.</summary>
+    private static double CriticalT(double q, int df)
+    {
+        if (q != DefaultQ || df <= 0 || df >= CriticalTAtDefaultQ.Length)
+        {
+            return 0;
+        }
+
+        double t = Volatile.Read(ref CriticalTAtDefaultQ[df]);
+        if (t == 0)
+        {
+            t = StudentT.Quantile(1 - (DefaultQ / 2), df);
+            Volatile.Write(ref CriticalTAtDefaultQ[df], double.IsFinite(t) && t > 0 ? t : 0);
+        }
+
+        return double.IsFinite(t) ? t : 0;
+    }
+
+    private static readonly double[] CriticalTAtDefaultQ = new double[1024];
+
     private static double HalfRsdr(Span<double> absolute, int n, int k)
     {
         return Percentile(absolute, RsdrPercentile) * n / (n - k);
     }
 
-    private static void FillResiduals(FourParameterLogisticModel model, ReadOnlySpan<double> estimates, Span<double> residuals)
+    private static void FillResiduals(
+        FourParameterLogisticModel model, ReadOnlySpan<double> logMolar, ReadOnlySpan<double> response, ReadOnlySpan<double> estimates, Span<double> residuals)
     {
-        for (int i = 0; i < residuals.Length; i++)
-        {
-            residuals[i] = model.Residual(i, estimates);
-        }
+        LogisticParameters p = model.Expand(estimates);
+        FourParameterKernel.Residuals(logMolar, response, [p.Bottom, p.Top, p.LogIC50, p.HillSlope], residuals);
     }
 
     /// <summary>
@@ -371,12 +396,12 @@ public static class RobustOutlierTest
 
     /// <summary>Fills the unweighted residuals and returns P68.27(|r_i|/shape_i) * n/(n-K).</summary>
     private static double Rsdr(
-        FourParameterLogisticModel model, ReadOnlySpan<double> estimates, ReadOnlySpan<double> shape, Span<double> residuals, Span<double> sorted, int k)
+        FourParameterLogisticModel model, ReadOnlySpan<double> logMolar, ReadOnlySpan<double> response, ReadOnlySpan<double> estimates, ReadOnlySpan<double> shape, Span<double> residuals, Span<double> sorted, int k)
     {
         int n = residuals.Length;
+        FillResiduals(model, logMolar, response, estimates, residuals);
         for (int i = 0; i < n; i++)
         {
-            residuals[i] = model.Residual(i, estimates);
             sorted[i] = Math.Abs(residuals[i]) / shape[i];
         }
 
