@@ -62,7 +62,10 @@ public sealed record CurveResult(
     double? HillFStatistic,
     double? HillPValue,
     string CurveClass,
-    IReadOnlyList<string> MaskedWells);
+    IReadOnlyList<string> MaskedWells,
+    IReadOnlyList<double>? LogMolar = null,
+    IReadOnlyList<double>? Response = null,
+    IReadOnlyList<int>? MaskedPoints = null);
 
 /// <summary>Fitting has fitted every curve of a plate.</summary>
 public sealed record PlateFitted(

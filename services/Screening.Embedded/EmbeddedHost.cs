@@ -21,6 +21,18 @@ public sealed record EmbeddedHostOptions
     /// <summary>Loopback port for gRPC; 0 picks a free one.</summary>
     public int Port { get; init; } = DefaultPort;
 
+    /// <summary>The default port of the web view (plain HTTP/1.1).</summary>
+    public const int DefaultHttpPort = 5090;
+
+    /// <summary>
+    /// Loopback port for the web view and HTTP health probes; 0 picks a free one. Unset: the
+    /// default port, or a free one when <see cref="Port"/> is 0 (tests and `screen demo` run
+    /// several hosts at once).
+    /// </summary>
+    public int? HttpPort { get; init; }
+
+    internal int EffectiveHttpPort => HttpPort ?? (Port == 0 ? 0 : DefaultHttpPort);
+
     /// <summary>Where the SQLite databases live.</summary>
     public string DataDirectory { get; init; } = "data";
 
@@ -44,6 +56,7 @@ public static class EmbeddedHost
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Endpoints:Grpc"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port}"),
+            ["Endpoints:Http"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.EffectiveHttpPort}"),
             ["Storage:Provider"] = "Sqlite",
             ["Storage:DataDirectory"] = options.DataDirectory,
             ["Bus:Transport"] = "InMemory",
@@ -73,6 +86,12 @@ public static class EmbeddedHost
         app.MapSelectivity();
         return app;
     }
+
+    /// <summary>The web view's ranking page of a started host (the real port when 0 was asked for).</summary>
+    public static Uri WebViewAddress(WebApplication app) =>
+        SelectivityExtensions.WebViewAddress(app) is { } web
+            ? new Uri(web, "ranking")
+            : throw new InvalidOperationException("The host has no web view listening.");
 
     /// <summary>The gRPC address a started host listens on (the real port when 0 was asked for).</summary>
     public static Uri Address(WebApplication app)

@@ -13,7 +13,7 @@ namespace Screening.Fitting;
 internal static class PlateFitter
 {
     private static readonly Counter<long> CurvesFitted = Telemetry.Meter.CreateCounter<long>(
-        "screening.curves.fitted", "{curve}", "Curves fitted, by status.");
+        "screening.curves.fitted", "{curve}", "Curves fitted, by convergence status and curve class.");
 
     private static readonly Histogram<double> PlateFitDuration = Telemetry.Meter.CreateHistogram<double>(
         "screening.plate.fit.duration", "ms", "Time to fit every curve of one plate.");
@@ -33,15 +33,15 @@ internal static class PlateFitter
         Parallel.For(0, curves.Count, i =>
         {
             var affinity = CompoundAffinityAnalysis.Analyze(curves[i], plate.LigandNm, plate.LigandKdNm, noise);
-            results[i] = ToContract(affinity);
+            results[i] = ToContract(affinity) with { LogMolar = curves[i].LogMolar, Response = Array.ConvertAll(curves[i].PercentSpecific, CurveMapping.Finite), MaskedPoints = affinity.MaskedPoints };
         });
 
         foreach (var r in results)
         {
-            CurvesFitted.Add(1, new KeyValuePair<string, object?>("status", r.Status));
+            CurvesFitted.Add(1, new KeyValuePair<string, object?>("status", r.Status), new KeyValuePair<string, object?>("class", r.CurveClass));
         }
 
-        PlateFitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        PlateFitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("plate.assay", accepted.Assay));
         activity?.SetTag("plate.curve_count", results.Length);
         return new PlateFitted(
             accepted.PlateId,

@@ -85,7 +85,7 @@ internal sealed class PlateIngestionService(PlateIntake intake, PlateStore store
 
         var plate = await store.FindAsync(request.PlateId, context.CancellationToken).ConfigureAwait(false)
             ?? throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, $"No plate {request.PlateId} has been accepted."));
-        return new GetPlateResponse
+        var response = new GetPlateResponse
         {
             PlateId = plate.PlateId,
             Target = (PlateVocabulary.ParseTarget(plate.Target) ?? default).ToProto(),
@@ -100,6 +100,35 @@ internal sealed class PlateIngestionService(PlateIntake intake, PlateStore store
             UpdatedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(plate.UpdatedAt)),
             Revision = (uint)plate.Revision,
         };
+        if (request.IncludeWells)
+        {
+            var wells = await store.WellsAsync(request.PlateId, context.CancellationToken).ConfigureAwait(false);
+            response.Wells.AddRange(wells.Select(w =>
+            {
+                var well = new Well
+                {
+                    WellId = w.Well,
+                    Role = PlateVocabulary.ParseRole(w.Role) switch
+                    {
+                        Analysis.Plates.WellRole.Sample => Protos.V1.WellRole.Sample,
+                        Analysis.Plates.WellRole.Total => Protos.V1.WellRole.Total,
+                        Analysis.Plates.WellRole.Nsb => Protos.V1.WellRole.Nsb,
+                        Analysis.Plates.WellRole.Empty => Protos.V1.WellRole.Empty,
+                        _ => Protos.V1.WellRole.Unspecified,
+                    },
+                    CompoundId = w.CompoundId ?? string.Empty,
+                    Signal = w.Signal,
+                };
+                if (w.ConcentrationNm is { } concentration)
+                {
+                    well.ConcentrationNm = concentration;
+                }
+
+                return well;
+            }));
+        }
+
+        return response;
     }
 
     private static string ConflictMessage(string plateId) =>

@@ -76,6 +76,8 @@ internal sealed class StoredPlate
 /// </summary>
 internal sealed class PlateStore(Database database, Outbox outbox)
 {
+    public Database Database => database;
+
     public static readonly IReadOnlyList<Migration> Migrations =
     [
         new(1, "plates", db => $"""
@@ -225,6 +227,15 @@ internal sealed class PlateStore(Database database, Outbox outbox)
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QuerySingleOrDefaultAsync<StoredPlate>(
             $"SELECT {SelectColumns} FROM plates WHERE plate_id = @PlateId", new { PlateId = plateId }).ConfigureAwait(false);
+    }
+
+    /// <summary>The wells of a plate as accepted (empty wells are not stored); none for an unknown plate.</summary>
+    public async Task<IReadOnlyList<WellReading>> WellsAsync(string plateId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var json = await connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT wells FROM plates WHERE plate_id = @PlateId", new { PlateId = plateId }).ConfigureAwait(false);
+        return json is null ? [] : JsonSerializer.Deserialize<WellReading[]>(json) ?? [];
     }
 
     /// <summary>

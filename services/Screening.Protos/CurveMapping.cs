@@ -119,6 +119,9 @@ public static class CurveMapping
             CurveClass = curve.CurveClass ?? string.Empty,
             MaskedWells = { curve.MaskedWells ?? [] },
             Flags = { curve.Flags ?? [] },
+            LogMolar = { curve.LogMolar ?? [] },
+            Response = { curve.Response ?? [] },
+            Masked = { (curve.LogMolar ?? []).Select((_, i) => curve.MaskedPoints?.Contains(i) == true) },
         };
     }
 

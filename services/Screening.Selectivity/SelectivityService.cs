@@ -48,17 +48,24 @@ internal sealed class SelectivityService(RankingCache cache, ResultStore store, 
             throw new RpcException(new Status(StatusCode.InvalidArgument, "compound_id is required."));
         }
 
-        var curves = await store.CompoundCurvesAsync(request.CompoundId, context.CancellationToken).ConfigureAwait(false);
+        return await CompoundAsync(cache, store, request.CompoundId, context.CancellationToken).ConfigureAwait(false)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No fitted curves for compound {request.CompoundId}."));
+    }
+
+    /// <summary>A compound's summaries and curves (GetCompound, also for the web view); null when it has no curves.</summary>
+    internal static async Task<GetCompoundResponse?> CompoundAsync(RankingCache cache, ResultStore store, string compoundId, CancellationToken cancellationToken)
+    {
+        var curves = await store.CompoundCurvesAsync(compoundId, cancellationToken).ConfigureAwait(false);
         if (curves.Count == 0)
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"No fitted curves for compound {request.CompoundId}."));
+            return null;
         }
 
-        var response = new GetCompoundResponse { CompoundId = request.CompoundId };
+        var response = new GetCompoundResponse { CompoundId = compoundId };
         foreach (var assay in new[] { Analysis.Plates.AssayType.Binding, Analysis.Plates.AssayType.Uptake })
         {
-            var ranking = await cache.GetAsync(assay, includeFailedQc: false, RankingOrder.SertSelectiveFirst, context.CancellationToken).ConfigureAwait(false);
-            var index = ranking.FindIndex(s => s.CompoundId == request.CompoundId);
+            var ranking = await cache.GetAsync(assay, includeFailedQc: false, RankingOrder.SertSelectiveFirst, cancellationToken).ConfigureAwait(false);
+            var index = ranking.FindIndex(s => s.CompoundId == compoundId);
             if (index >= 0)
             {
                 response.Summaries.Add(Ranking.ToProto(ranking[index], index + 1));

@@ -63,6 +63,11 @@ internal static class DemoCommand
                 var exit = await SubmitAndRankAsync(context, server, plates, cancellationToken).ConfigureAwait(false);
                 await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
                 await output.WriteLineAsync(Invariant($"Done in {clock.Elapsed.TotalSeconds:0.0} s.")).ConfigureAwait(false);
+                if (keep is not null)
+                {
+                    await output.WriteLineAsync(Invariant(
+                        $"Browse the results: `screen serve --data {dataDirectory}`, then open http://127.0.0.1:{EmbeddedHostOptions.DefaultHttpPort}/ranking")).ConfigureAwait(false);
+                }
                 return exit;
             }
         }

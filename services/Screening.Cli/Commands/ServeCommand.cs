@@ -21,26 +21,42 @@ internal static class ServeCommand
                 r.AddError("--port must be between 0 and 65535");
             }
         });
+        var httpPort = new Option<int>("--http-port")
+        {
+            Description = "loopback port for the web view (0 picks a free one)",
+            DefaultValueFactory = _ => EmbeddedHostOptions.DefaultHttpPort,
+        };
+        httpPort.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 65535)
+            {
+                r.AddError("--http-port must be between 0 and 65535");
+            }
+        });
         var data = new Option<string>("--data")
         {
             Description = "directory for the SQLite databases",
             HelpName = "DIR",
             DefaultValueFactory = _ => new EmbeddedHostOptions().DataDirectory,
         };
-        var command = new Command("serve", "Run the screening server (ingestion, fitting and selectivity in one process) until Ctrl-C.") { port, data };
+        var command = new Command("serve", "Run the screening server (ingestion, fitting and selectivity in one process) until Ctrl-C.") { port, httpPort, data };
         command.SetAction((result, cancellationToken) => context.RunAsync(
-            () => RunAsync(context, result.GetValue(port), result.GetValue(data)!, cancellationToken), cancellationToken));
+            () => RunAsync(context, result.GetValue(port), result.GetValue(httpPort), result.GetValue(data)!, cancellationToken), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, int port, string data, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, int port, int httpPort, string data, CancellationToken cancellationToken)
     {
         var dataDirectory = Path.GetFullPath(data);
-        var app = EmbeddedHost.Build([], new EmbeddedHostOptions { Port = port, DataDirectory = dataDirectory });
+        var app = EmbeddedHost.Build([], new EmbeddedHostOptions { Port = port, HttpPort = httpPort, DataDirectory = dataDirectory });
         await using (app.ConfigureAwait(false))
         {
-            app.Lifetime.ApplicationStarted.Register(() => context.Out.WriteLine(
-                $"screening server listening on {EmbeddedHost.Address(app).GetLeftPart(UriPartial.Authority)} (gRPC); data in {dataDirectory}; Ctrl-C to stop"));
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                context.Out.WriteLine(
+                    $"screening server listening on {EmbeddedHost.Address(app).GetLeftPart(UriPartial.Authority)} (gRPC); data in {dataDirectory}; Ctrl-C to stop");
+                context.Out.WriteLine($"web view: {EmbeddedHost.WebViewAddress(app)}");
+            });
             try
             {
                 await app.RunAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Screening.Plots;
+using Screening.Protos.V1;
+
+namespace Screening.Selectivity.WebView;
+
+/// <summary>
+/// The read-only web view on the HTTP/1.1 port: the ranking page (live through server-sent
+/// events), compound and plate pages, the SVG plots, and the JSON the ranking page reads.
+/// </summary>
+internal static class WebViewEndpoints
+{
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+
+    public static IEndpointRouteBuilder MapWebView(this IEndpointRouteBuilder app)
+    {
+        // The authentication seam (issue 6): once the services authenticate, this group gets
+        // .RequireAuthorization(...) and every page, plot and API below is behind it.
+        var web = app.MapGroup(string.Empty).ExcludeFromDescription();
+
+        web.MapGet("/", () => Results.Redirect("/ranking"));
+        web.MapGet("/ranking", () => Resource("ranking.html", "text/html; charset=utf-8"));
+        web.MapGet("/static/site.css", () => Resource("site.css", "text/css; charset=utf-8"));
+        web.MapGet("/static/ranking.js", () => Resource("ranking.js", "text/javascript; charset=utf-8"));
+
+        web.MapGet("/api/ranking", RankingAsync);
+        web.MapGet("/api/ranking/events", EventsAsync);
+        web.MapGet("/api/compounds/{id}", async (string id, RankingCache cache, ResultStore store, CancellationToken ct) =>
+            await SelectivityService.CompoundAsync(cache, store, id, ct).ConfigureAwait(false) is { } compound
+                ? Results.Text(Json.Format(compound), "application/json")
+                : Results.NotFound());
+
+        web.MapGet("/compounds/{id}", async (string id, RankingCache cache, ResultStore store, CancellationToken ct) =>
+            await SelectivityService.CompoundAsync(cache, store, id, ct).ConfigureAwait(false) is { } compound
+                ? Results.Text(Pages.Compound(compound), "text/html; charset=utf-8")
+                : Results.Text(Pages.NotFound($"No fitted curves for compound {id}."), "text/html; charset=utf-8", statusCode: 404));
+        web.MapGet("/plates/{id}", async (string id, IngestionLink ingestion, CancellationToken ct) =>
+            await PlateAsync(ingestion, id, ct).ConfigureAwait(false) is var (plate, error) && plate is not null
+                ? Results.Text(Pages.Plate(plate), "text/html; charset=utf-8")
+                : Results.Text(Pages.NotFound(error!.Value.Message), "text/html; charset=utf-8", statusCode: error.Value.Status));
+
+        web.MapGet("/plots/compound/{id}.svg", async (string id, RankingCache cache, ResultStore store, CancellationToken ct) =>
+            await SelectivityService.CompoundAsync(cache, store, id, ct).ConfigureAwait(false) is { } compound
+                ? Svg(DoseResponsePlot.Render(compound))
+                : Results.NotFound());
+        web.MapGet("/plots/selectivity.svg", async (string? assay, RankingCache cache, CancellationToken ct) =>
+        {
+            var domain = ParseAssay(assay) ?? Analysis.Plates.AssayType.Binding;
+            var ranking = await cache.GetAsync(domain, includeFailedQc: false, RankingOrder.SertSelectiveFirst, ct).ConfigureAwait(false);
+            return Svg(SelectivityMapPlot.Render(ranking.Select((s, i) => Ranking.ToProto(s, i + 1))));
+        });
+        web.MapGet("/plots/plate/{id}.svg", async (string id, IngestionLink ingestion, CancellationToken ct) =>
+            await PlateAsync(ingestion, id, ct).ConfigureAwait(false) is var (plate, error) && plate is not null
+                ? Svg(PlateHeatMap.Render(plate))
+                : Results.Text(error!.Value.Message, statusCode: error.Value.Status));
+        return app;
+    }
+
+    /// <summary>
+    /// One page of a ranking, filtered by preference and sorted by a column. Ranks stay those of
+    /// GetRanking (order: SERT-selective first unless asked otherwise); without filter and sort the
+    /// compounds are exactly GetRanking's, page by page.
+    /// </summary>
+    private static async Task<IResult> RankingAsync(HttpRequest request, RankingCache cache, CancellationToken ct)
+    {
+        var query = request.Query;
+        var assay = ParseAssay(query["assay"]);
+        if (assay is null)
+        {
+            return Results.BadRequest("assay must be binding or uptake");
+        }
+
+        var order = string.Equals(query["order"], "net", StringComparison.OrdinalIgnoreCase) ? RankingOrder.NetSelectiveFirst : RankingOrder.SertSelectiveFirst;
+        var includeFailedQc = string.Equals(query["include_failed_qc"], "true", StringComparison.OrdinalIgnoreCase);
+        var pageSize = Math.Clamp(Int(query["page_size"], 50), 1, 1000);
+        var page = Math.Max(1, Int(query["page"], 1));
+        var ranking = await cache.GetAsync(assay.Value, includeFailedQc, order, ct).ConfigureAwait(false);
+
+        IEnumerable<RankedCompound> rows = ranking.Select((s, i) => Ranking.ToProto(s, i + 1));
+        var preference = (string?)query["preference"] switch
+        {
+            "sert" => Preference.Sert,
+            "net" => Preference.Net,
+            "none" => Preference.None,
+            _ => (Preference?)null,
+        };
+        if (preference is { } p)
+        {
+            rows = rows.Where(r => r.Preference == p);
+        }
+
+        var descending = string.Equals(query["desc"], "true", StringComparison.OrdinalIgnoreCase);
+        Func<RankedCompound, IComparable>? key = (string?)query["sort"] switch
+        {
+            "compound" => r => r.CompoundId,
+            "sert" => r => r.Sert?.MeanPki ?? double.NegativeInfinity,
+            "net" => r => r.Net?.MeanPki ?? double.NegativeInfinity,
+            "fold" => r => r.SelectivityFold > 0 ? r.SelectivityFold : double.NegativeInfinity,
+            "rank" => r => r.Rank,
+            _ => null,
+        };
+        if (key is not null)
+        {
+            rows = descending ? rows.OrderByDescending(key).ThenBy(r => r.Rank) : rows.OrderBy(key).ThenBy(r => r.Rank);
+        }
+
+        var matching = rows.ToList();
+        var pageCount = Math.Max(1, (matching.Count + pageSize - 1) / pageSize);
+        page = Math.Min(page, pageCount);
+        var json = new StringBuilder("{\"compounds\":[");
+        json.AppendJoin(',', matching.Skip((page - 1) * pageSize).Take(pageSize).Select(r => Json.Format(r)));
+        json.Append(CultureInfo.InvariantCulture,
+            $"],\"totalCompounds\":{ranking.Count},\"matching\":{matching.Count},\"page\":{page},\"pageCount\":{pageCount},\"pageSize\":{pageSize}}}");
+        return Results.Text(json.ToString(), "application/json");
+    }
+
+    /// <summary>Server-sent events: one "ranking" event per ranked plate (the WatchRanking feed).</summary>
+    private static async Task EventsAsync(HttpContext context, RankingFeed feed)
+    {
+        var ct = context.RequestAborted;
+        var assay = ParseAssay(context.Request.Query["assay"]);
+        context.Response.Headers.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        var reader = feed.Subscribe(ct);
+        await context.Response.WriteAsync(": ranking updates\n\n", ct).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await foreach (var update in reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                if (assay is null || update.Assay == assay.Value.ToProto())
+                {
+                    var summary = new RankingUpdate { PlateId = update.PlateId, Target = update.Target, Assay = update.Assay, RankedAt = update.RankedAt };
+                    await context.Response.WriteAsync($"event: ranking\ndata: {Json.Format(summary)}\n\n", ct).ConfigureAwait(false);
+                    await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The page went away.
+        }
+    }
+
+    private static async Task<(GetPlateResponse? Plate, (int Status, string Message)? Error)> PlateAsync(IngestionLink ingestion, string id, CancellationToken ct)
+    {
+        try
+        {
+            var plate = await ingestion.Client.GetPlateAsync(
+                new GetPlateRequest { PlateId = id, IncludeWells = true },
+                deadline: DateTime.UtcNow.AddSeconds(10),
+                cancellationToken: ct).ConfigureAwait(false);
+            return (plate, null);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return (null, (StatusCodes.Status404NotFound, $"No plate {id} has been accepted."));
+        }
+        catch (RpcException e)
+        {
+            return (null, (StatusCodes.Status502BadGateway, $"Ingestion did not answer for plate {id}: {e.Status.Detail}"));
+        }
+    }
+
+    private static Analysis.Plates.AssayType? ParseAssay(string? assay) => assay?.ToUpperInvariant() switch
+    {
+        "BINDING" => Analysis.Plates.AssayType.Binding,
+        "UPTAKE" => Analysis.Plates.AssayType.Uptake,
+        _ => null,
+    };
+
+    private static int Int(string? text, int fallback) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+
+    private static IResult Svg(string svg) => Results.Text(svg, "image/svg+xml; charset=utf-8");
+
+    private static IResult Resource(string name, string contentType)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Screening.Selectivity.WebView." + name)
+            ?? throw new InvalidOperationException($"Embedded resource {name} is missing.");
+        using var reader = new StreamReader(stream);
+        return Results.Text(reader.ReadToEnd(), contentType);
+    }
+}
