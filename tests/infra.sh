@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Throwaway RabbitMQ and PostgreSQL on loopback for the system tests.
+# Throwaway RabbitMQ and PostgreSQL on loopback for the system tests (and chromium for the browser test).
 #   source tests/infra.sh && infra_start    # installs them with apt-get if missing, starts them, exports SCREENING_* variables
 #   infra_stop                              # stops what infra_start started and removes its state
+#   infra_pg_stop / infra_pg_start          # take PostgreSQL down and up again (fault tests; state kept)
+#   infra_rabbit_stop / infra_rabbit_start  # the same for RabbitMQ (stop_app / start_app on the node)
 # Everything lives in one temporary directory; nothing touches the machine's own
 # broker or clusters (none are started by the Debian packages in a container anyway).
 
 INFRA_PG_PORT=${INFRA_PG_PORT:-55432}
 INFRA_AMQP_PORT=${INFRA_AMQP_PORT:-5673}
 INFRA_NODE=${INFRA_NODE:-screeningtest@localhost}
+INFRA_SCRIPT=${INFRA_SCRIPT:-$(readlink -f "${BASH_SOURCE[0]}")}
 
 infra_install() {
   local missing=()
   command -v /usr/lib/rabbitmq/bin/rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+  # Headless browser for the web view's browser test (tests/Screening.Services.Tests/BrowserTests.cs).
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "infra: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -33,10 +38,9 @@ infra_start() {
   mkdir -p "$INFRA_STATE/pg"
   chown postgres:postgres "$INFRA_STATE/pg"
   runuser -u postgres -- "$pgbin/initdb" -D "$INFRA_STATE/pg/data" -A trust -U postgres >/dev/null
-  runuser -u postgres -- "$pgbin/pg_ctl" -D "$INFRA_STATE/pg/data" -l "$INFRA_STATE/pg/server.log" -w -t 60 \
-    -o "-p $INFRA_PG_PORT -k $INFRA_STATE/pg -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" start >/dev/null
   INFRA_PGBIN=$pgbin
-  export INFRA_PGBIN
+  export INFRA_PGBIN INFRA_PG_PORT INFRA_AMQP_PORT INFRA_NODE INFRA_SCRIPT
+  infra_pg_start
 
   # RabbitMQ: its own node name, ports and state directories.
   mkdir -p "$INFRA_STATE/rabbit"
@@ -60,6 +64,24 @@ infra_start() {
   export SCREENING_POSTGRES="Host=127.0.0.1;Port=$INFRA_PG_PORT;Username=postgres"
   export SCREENING_RABBITMQCTL="/usr/lib/rabbitmq/bin/rabbitmqctl -n $INFRA_NODE"
   echo "infra: PostgreSQL on 127.0.0.1:$INFRA_PG_PORT, RabbitMQ on 127.0.0.1:$INFRA_AMQP_PORT (state in $INFRA_STATE)"
+}
+
+infra_pg_start() {
+  runuser -u postgres -- "$INFRA_PGBIN/pg_ctl" -D "$INFRA_STATE/pg/data" -l "$INFRA_STATE/pg/server.log" -w -t 60 \
+    -o "-p $INFRA_PG_PORT -k $INFRA_STATE/pg -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" start >/dev/null
+}
+
+infra_pg_stop() {
+  runuser -u postgres -- "$INFRA_PGBIN/pg_ctl" -D "$INFRA_STATE/pg/data" -m fast -w -t 60 stop >/dev/null
+}
+
+infra_rabbit_stop() {
+  /usr/lib/rabbitmq/bin/rabbitmqctl -q -n "$INFRA_NODE" stop_app >/dev/null
+}
+
+infra_rabbit_start() {
+  /usr/lib/rabbitmq/bin/rabbitmqctl -q -n "$INFRA_NODE" start_app >/dev/null
+  /usr/lib/rabbitmq/bin/rabbitmqctl -q -n "$INFRA_NODE" await_startup --timeout 60 >/dev/null
 }
 
 infra_stop() {

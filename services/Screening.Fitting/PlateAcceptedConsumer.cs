@@ -1,4 +1,5 @@
 using MassTransit;
+using Screening.ServiceDefaults.Bus;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Screening.Contracts;
@@ -37,6 +38,6 @@ internal sealed class PlateAcceptedConsumerDefinition : ConsumerDefinition<Plate
     {
         // Immediate, bounded retries; then the plate goes to the _error queue and
         // Ingestion marks it failed from the Fault<PlateAccepted>.
-        endpointConfigurator.UseMessageRetry(r => r.Immediate(2));
+        endpointConfigurator.UseMessageRetry(RetryPolicies.Computation);
     }
 }

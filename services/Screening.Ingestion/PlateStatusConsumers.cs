@@ -1,4 +1,5 @@
 using MassTransit;
+using Screening.ServiceDefaults.Bus;
 using Screening.Contracts;
 
 namespace Screening.Ingestion;
@@ -35,6 +36,6 @@ internal sealed class PlateStatusConsumerDefinition : ConsumerDefinition<PlateSt
         IConsumerConfigurator<PlateStatusConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(100, 500, 1000));
+        endpointConfigurator.UseMessageRetry(RetryPolicies.Storage);
     }
 }

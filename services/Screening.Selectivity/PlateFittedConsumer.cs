@@ -1,9 +1,11 @@
 using Google.Protobuf.WellKnownTypes;
 using MassTransit;
+using Screening.ServiceDefaults.Bus;
 using Screening.Analysis.Plates;
 using Screening.Contracts;
 using Screening.Protos.V1;
 using Screening.ServiceDefaults;
+using Screening.ServiceDefaults.Storage;
 
 namespace Screening.Selectivity;
 
@@ -20,7 +22,14 @@ internal sealed class PlateFittedConsumer(ResultStore store, RankingCache cache,
         activity?.SetTag("plate.id", plate.PlateId).SetTag("plate.target", plate.Target).SetTag("plate.assay", plate.Assay)
             .SetTag("plate.curve_count", plate.Curves.Count);
 
-        var stored = await store.StoreAsync(plate, context.CancellationToken).ConfigureAwait(false);
+        bool stored;
+        using (var storing = Telemetry.Source.StartActivity("results store"))
+        {
+            storing?.SetTag("plate.id", plate.PlateId).SetTag("db.system.name", store.Database.Provider == StorageProvider.Postgres ? "postgresql" : "sqlite");
+            stored = await store.StoreAsync(plate, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        activity?.SetTag("plate.stored", stored);
         if (stored)
         {
             cache.Invalidate();
@@ -61,6 +70,6 @@ internal sealed class PlateFittedConsumerDefinition : ConsumerDefinition<PlateFi
         IConsumerConfigurator<PlateFittedConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(100, 500, 1000, 2000));
+        endpointConfigurator.UseMessageRetry(RetryPolicies.Storage);
     }
 }

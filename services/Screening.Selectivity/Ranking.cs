@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Screening.Analysis.Curves;
 using Screening.Analysis.Plates;
 using Screening.Analysis.Selectivity;
 using Screening.Protos.V1;
+using Screening.ServiceDefaults;
 
 namespace Screening.Selectivity;
 
@@ -138,9 +141,44 @@ internal static class Ranking
 /// The current rankings of both assay types, rebuilt from the database on the first query
 /// after a plate was stored (not on every query).
 /// </summary>
-internal sealed class RankingCache(ResultStore store)
+internal sealed class RankingCache : IDisposable
 {
+    // One gauge for the process, reading every live cache (an in-process test host may hold several).
+    private static readonly ConcurrentDictionary<RankingCache, byte> Live = new();
+
+    private static readonly ObservableGauge<int> Size = Telemetry.Meter.CreateObservableGauge(
+        "screening.ranking.size",
+        () => Live.Keys.SelectMany(c => c.Sizes()),
+        "{compound}",
+        "Compounds in the QC-passed ranking of each assay type, as of the last ranking built.");
+
+    private readonly ResultStore _store;
     private readonly Lock _gate = new();
+    private int _bindingSize = -1;
+    private int _uptakeSize = -1;
+
+    public RankingCache(ResultStore store)
+    {
+        _store = store;
+        _ = Size;
+        Live.TryAdd(this, 0);
+    }
+
+    public void Dispose() => Live.TryRemove(this, out _);
+
+    private IEnumerable<Measurement<int>> Sizes()
+    {
+        if (Volatile.Read(ref _bindingSize) is var binding and >= 0)
+        {
+            yield return new Measurement<int>(binding, new KeyValuePair<string, object?>("plate.assay", Analysis.Plates.AssayType.Binding.Name()));
+        }
+
+        if (Volatile.Read(ref _uptakeSize) is var uptake and >= 0)
+        {
+            yield return new Measurement<int>(uptake, new KeyValuePair<string, object?>("plate.assay", Analysis.Plates.AssayType.Uptake.Name()));
+        }
+    }
+
     private readonly Dictionary<(Analysis.Plates.AssayType, bool, RankingOrder), (long Version, List<CompoundSummary> Ranking)> _rankings = [];
     private long _version;
 
@@ -161,6 +199,12 @@ internal sealed class RankingCache(ResultStore store)
         var (binding, uptake) = Ranking.MarkDisagreements(
             await SummarizeAsync(Analysis.Plates.AssayType.Binding, includeFailedQc, cancellationToken).ConfigureAwait(false),
             await SummarizeAsync(Analysis.Plates.AssayType.Uptake, includeFailedQc, cancellationToken).ConfigureAwait(false));
+        if (!includeFailedQc)
+        {
+            Volatile.Write(ref _bindingSize, binding.Count);
+            Volatile.Write(ref _uptakeSize, uptake.Count);
+        }
+
         lock (_gate)
         {
             foreach (var o in new[] { RankingOrder.SertSelectiveFirst, RankingOrder.NetSelectiveFirst })
@@ -175,7 +219,7 @@ internal sealed class RankingCache(ResultStore store)
 
     private async Task<List<CompoundSummary>> SummarizeAsync(Analysis.Plates.AssayType assay, bool includeFailedQc, CancellationToken cancellationToken)
     {
-        var rows = await store.CurvesAsync(assay.Name(), includeFailedQc, null, cancellationToken).ConfigureAwait(false);
+        var rows = await _store.CurvesAsync(assay.Name(), includeFailedQc, null, cancellationToken).ConfigureAwait(false);
         return Ranking.Summarize(rows, assay);
     }
 }

@@ -58,6 +58,8 @@ internal sealed class CurveDetailRow
 /// <summary>Selectivity's own database: each fitted plate once, with its curves.</summary>
 internal sealed class ResultStore(Database database)
 {
+    public Database Database => database;
+
     public static readonly IReadOnlyList<Migration> Migrations =
     [
         new(1, "fitted plates and curves", db => $"""

@@ -2,12 +2,17 @@ using System.Net;
 using MassTransit.Logging;
 using MassTransit.Monitoring;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -43,7 +48,9 @@ public static class Extensions
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks();
+        // grpc.health.v1 answers "" (and any service name) from the same checks as /health,
+        // run on each call rather than from the periodic publisher's cache.
+        builder.Services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false);
 
         var endpoints = builder.Configuration.GetSection(EndpointOptions.Section).Get<EndpointOptions>() ?? new EndpointOptions();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -60,17 +67,41 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapHealthChecks("/health");
-        app.MapHealthChecks("/alive", new() { Predicate = r => r.Tags.Contains("live") });
+        // Ready: every check (the process, each service database, MassTransit's bus). A
+        // degraded bus (an endpoint not yet connected) is not ready either.
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
     }
 
+    /// <summary>
+    /// Traces, metrics and logs through OpenTelemetry. Exported by OTLP when the standard
+    /// OTEL_EXPORTER_OTLP_ENDPOINT (and the other OTEL_* variables) is set, to the console
+    /// when OTEL_EXPORTER=console, and nowhere otherwise.
+    /// </summary>
     private static void AddTelemetry(this IHostApplicationBuilder builder)
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var console = string.Equals(builder.Configuration["OTEL_EXPORTER"], "console", StringComparison.OrdinalIgnoreCase);
+
+        // Every log line carries the trace and span it was written in: as a scope in the
+        // console log, as fields in OTLP.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        // Without a formatter name the console logger copies its obsolete options (no scopes) over the formatter's.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName ??= ConsoleFormatterNames.Simple);
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true);
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o => o.IncludeScopes = true);
+        builder.Services.Configure<ConsoleFormatterOptions>(o => o.IncludeScopes = true);
         builder.Services.Configure<OpenTelemetryLoggerOptions>(o =>
         {
             o.IncludeFormattedMessage = true;
@@ -79,7 +110,10 @@ public static class Extensions
         var otel = builder.Services.AddOpenTelemetry()
             .WithTracing(t =>
             {
-                t.AddSource(Telemetry.Name, DiagnosticHeaders.DefaultListenerName).AddAspNetCoreInstrumentation();
+                t.AddSource(Telemetry.Name, DiagnosticHeaders.DefaultListenerName)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql();
                 if (console)
                 {
                     t.AddConsoleExporter();
@@ -88,7 +122,11 @@ public static class Extensions
             .WithLogging()
             .WithMetrics(m =>
             {
-                m.AddMeter(Telemetry.Name, InstrumentationOptions.MeterName).AddAspNetCoreInstrumentation().AddRuntimeInstrumentationIfPresent();
+                m.AddMeter(Telemetry.Name, InstrumentationOptions.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsqlInstrumentation()
+                    .AddRuntimeInstrumentationIfPresent();
                 if (console)
                 {
                     m.AddConsoleExporter();
@@ -99,6 +137,10 @@ public static class Extensions
             otel.UseOtlpExporter();
         }
     }
+
+    /// <summary>Probes poll every few seconds; their spans would drown the plates' traces.</summary>
+    private static bool IsProbe(PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/grpc.health.v1.Health");
 
     private static MeterProviderBuilder AddRuntimeInstrumentationIfPresent(this MeterProviderBuilder builder) =>
         builder.AddMeter("System.Runtime");

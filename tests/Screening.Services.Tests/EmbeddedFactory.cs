@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Screening.Embedded;
 using Screening.Protos.V1;
 
@@ -29,13 +30,20 @@ public sealed class EmbeddedFactory : WebApplicationFactory<EmbeddedHostOptions>
 
     public CurveFitting.CurveFittingClient Fitting => new(Channel);
 
+    /// <summary>More test services (an in-memory telemetry exporter, say), applied after the harness.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:DataDirectory"] = _dataDirectory,
         }));
-        builder.ConfigureTestServices(services => services.AddMassTransitTestHarness());
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddMassTransitTestHarness();
+            TestServices?.Invoke(services);
+        });
     }
 
     protected override void Dispose(bool disposing)

@@ -16,6 +16,7 @@ internal sealed class Cluster : IAsyncDisposable
     private readonly List<GrpcChannel> _channels = [];
     private string? _ingestionDatabase;
     private string? _selectivityDatabase;
+    private IReadOnlyDictionary<string, string> _common = new Dictionary<string, string>();
 
     private Cluster()
     {
@@ -33,9 +34,11 @@ internal sealed class Cluster : IAsyncDisposable
 
     public string VirtualHost => _id;
 
-    public static async Task<Cluster> StartAsync(int fittingProcesses, IReadOnlyDictionary<string, string>? ingestionSettings = null)
+    /// <param name="settings">Environment for every process of the cluster (OTEL_* say).</param>
+    public static async Task<Cluster> StartAsync(
+        int fittingProcesses, IReadOnlyDictionary<string, string>? ingestionSettings = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var cluster = new Cluster();
+        var cluster = new Cluster { _common = settings ?? new Dictionary<string, string>() };
         try
         {
             await cluster.StartCoreAsync(fittingProcesses, ingestionSettings ?? new Dictionary<string, string>());
@@ -69,6 +72,11 @@ internal sealed class Cluster : IAsyncDisposable
             ["ConnectionStrings__selectivity"] = SelectivityConnectionString,
             ["Fitting__ConcurrentPlates"] = "2",
         };
+        foreach (var (key, value) in _common)
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in extra)
         {
             settings[key] = value;

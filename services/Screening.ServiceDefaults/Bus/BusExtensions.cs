@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace Screening.ServiceDefaults.Bus;
@@ -39,6 +40,7 @@ public static class BusExtensions
                         h.PublisherConfirmation = true;
                     });
                     cfg.PrefetchCount = options.PrefetchCount;
+                    cfg.UseInstrumentation();
 
                     // A publish that no queue is bound to yet comes back (basic.return) and
                     // fails, so the outbox keeps it, instead of the broker dropping it.
@@ -48,9 +50,35 @@ public static class BusExtensions
             }
             else
             {
-                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                bus.UsingInMemory((context, cfg) =>
+                {
+                    cfg.UseInstrumentation();
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+        });
+
+        // MassTransit calls a bus that lost its broker Degraded; for readiness (/health and
+        // grpc.health.v1, which counts Degraded as SERVING) that is not ready.
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(o =>
+        {
+            foreach (var registration in o.Registrations.Where(r => r.Tags.Contains("masstransit")))
+            {
+                var bus = registration.Factory;
+                registration.Factory = sp => new NotReadyWhenDegraded(bus(sp));
             }
         });
         return builder;
+    }
+
+    private sealed class NotReadyWhenDegraded(IHealthCheck bus) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var result = await bus.CheckHealthAsync(context, cancellationToken).ConfigureAwait(false);
+            return result.Status == HealthStatus.Degraded
+                ? new HealthCheckResult(HealthStatus.Unhealthy, result.Description, result.Exception, result.Data)
+                : result;
+        }
     }
 }

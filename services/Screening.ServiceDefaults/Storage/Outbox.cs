@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
@@ -32,9 +34,24 @@ public sealed class Outbox : IDisposable
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly SemaphoreSlim _pending = new(0, int.MaxValue);
+    // One gauge for the process, reading every live outbox (an in-process test host may hold several).
+    private static readonly ConcurrentDictionary<Outbox, byte> Live = new();
 
-    public Outbox(Database database) => Database = database;
+    private static readonly ObservableGauge<long> BacklogGauge = Telemetry.Meter.CreateObservableGauge(
+        "screening.outbox.backlog",
+        () => Live.Keys.Select(o => new Measurement<long>(Interlocked.Read(ref o._backlog), new KeyValuePair<string, object?>("db.namespace", o.Database.Name))),
+        "{message}",
+        "Messages committed but not yet taken by the broker, as last counted by the dispatcher.");
+
+    private readonly SemaphoreSlim _pending = new(0, int.MaxValue);
+    private long _backlog;
+
+    public Outbox(Database database)
+    {
+        Database = database;
+        _ = BacklogGauge;
+        Live.TryAdd(this, 0);
+    }
 
     public Database Database { get; }
 
@@ -75,12 +92,18 @@ public sealed class Outbox : IDisposable
     internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         _pending.WaitAsync(timeout, cancellationToken);
 
-    public void Dispose() => _pending.Dispose();
+    public void Dispose()
+    {
+        Live.TryRemove(this, out _);
+        _pending.Dispose();
+    }
 
     internal async Task<long> BacklogAsync(CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox").ConfigureAwait(false);
+        var backlog = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox").ConfigureAwait(false);
+        Interlocked.Exchange(ref _backlog, backlog);
+        return backlog;
     }
 }
 
@@ -94,6 +117,7 @@ public sealed partial class OutboxDispatcher(
     private const int BatchSize = 100;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan BacklogInterval = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -103,12 +127,19 @@ public sealed partial class OutboxDispatcher(
             return;
         }
 
+        var counted = 0L;
         while (!stoppingToken.IsCancellationRequested)
         {
             int published;
             try
             {
                 published = await DispatchBatchAsync(stoppingToken).ConfigureAwait(false);
+                if (Stopwatch.GetElapsedTime(counted) >= BacklogInterval)
+                {
+                    // Feeds the screening.outbox.backlog gauge, whose callback cannot query.
+                    await outbox.BacklogAsync(stoppingToken).ConfigureAwait(false);
+                    counted = Stopwatch.GetTimestamp();
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -33,9 +34,36 @@ public static class StorageExtensions
 
             return new Database(name, options.Provider, connectionString);
         });
+        StorageFaultInterceptor.Register(builder.Services);
         builder.Services.AddSingleton<IHostedService>(sp =>
             new MigrationRunner(sp.GetRequiredKeyedService<Database>(name), migrations));
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "database-" + name,
+            sp => new DatabaseHealthCheck(sp.GetRequiredKeyedService<Database>(name)),
+            HealthStatus.Unhealthy,
+            ["ready", "database"],
+            TimeSpan.FromSeconds(5)));
         return builder;
+    }
+
+    /// <summary>Ready when a connection opens and answers SELECT 1.</summary>
+    private sealed class DatabaseHealthCheck(Database database) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT 1";
+                await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return new HealthCheckResult(context.Registration.FailureStatus, $"database {database.Name} unreachable", ex);
+            }
+        }
     }
 
     private sealed class MigrationRunner(Database database, IReadOnlyList<Migration> migrations) : IHostedService
