@@ -82,11 +82,12 @@ public sealed class IngestionTests : IDisposable
         var compound = plate.Wells.First(w => w.Role == WellRole.Sample).CompoundId;
         var before = await _factory.Selectivity.GetCompoundAsync(new GetCompoundRequest { CompoundId = compound }, deadline: Deadline());
 
-        // The same plate re-read: every sample signal halved, so the curves move.
+        // The plate corrected: the dilution series was ten times more concentrated than first
+        // recorded, so every curve moves one decade to the right.
         var reread = plate.Clone();
         foreach (var well in reread.Wells.Where(w => w.Role == WellRole.Sample))
         {
-            well.Signal /= 2;
+            well.ConcentrationNm *= 10;
         }
 
         var response = await _factory.Ingestion.SubmitPlateAsync(new SubmitPlateRequest { Plate = reread, Replace = true }, deadline: Deadline());
@@ -99,7 +100,7 @@ public sealed class IngestionTests : IDisposable
         Assert.Equal(PlateStatus.Ranked, status.Status);
         var after = await _factory.Selectivity.GetCompoundAsync(new GetCompoundRequest { CompoundId = compound }, deadline: Deadline());
         Assert.Single(after.Curves);
-        Assert.NotEqual(before.Curves[0].Fit.LogIc50, after.Curves[0].Fit.LogIc50);
+        Assert.Equal(before.Curves[0].Fit.LogIc50 + 1, after.Curves[0].Fit.LogIc50, 6);
     }
 
     [Fact]
