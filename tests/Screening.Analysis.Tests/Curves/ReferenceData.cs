@@ -22,6 +22,12 @@ internal sealed record RyegrassDataset(
     IReadOnlyDictionary<string, double> GaussNewtonStandardErrors,
     double ResidualSumOfSquares);
 
+/// <summary>drc's published ryegrass LL.4 fit (estimates and observed-information SEs) and the converged optimum's observed-information SEs.</summary>
+internal sealed record RyegrassPublished(
+    IReadOnlyDictionary<string, double> Estimates,
+    IReadOnlyDictionary<string, double> StandardErrors,
+    IReadOnlyDictionary<string, double> OptimumObservedInformationStandardErrors);
+
 internal static class ReferenceData
 {
     private static string PathOf(params string[] parts) =>
@@ -63,6 +69,17 @@ internal static class ReferenceData
             Named(optimum.GetProperty("estimates")),
             Named(optimum.GetProperty("se_gauss_newton")),
             optimum.GetProperty("rss").GetDouble());
+    }
+
+    public static RyegrassPublished RyegrassPublishedFit()
+    {
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(PathOf("drc", "ryegrass.json")));
+        JsonElement model = document.RootElement.GetProperty("models").GetProperty("LL.4");
+        JsonElement published = model.GetProperty("published");
+        return new RyegrassPublished(
+            Named(published.GetProperty("estimates")),
+            Named(published.GetProperty("std_errors")),
+            Named(model.GetProperty("least_squares_optimum").GetProperty("se_observed_info")));
     }
 
     private static double[] Doubles(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetDouble())];
