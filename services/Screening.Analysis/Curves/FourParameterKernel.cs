@@ -15,7 +15,6 @@ namespace Screening.Analysis.Curves;
 internal static class FourParameterKernel
 {
     private const double Ln10 = 2.302585092994045684;
-    private const double StepTolerance = 1e-11;
 
     /// <summary>
     /// Converged also when an accepted step lowered the SSE by less than this, relative, and the
@@ -123,7 +122,7 @@ internal static class FourParameterKernel
         }
 
         full[..4].CopyTo(trialFull);
-        Project(estimates, lower, upper);
+        LevenbergMarquardt.Project(estimates, lower, upper);
         Scatter(estimates, map, full);
         double sse = Accumulate(logMolar, response, sqrtWeights, full, map, normal, gradient);
         if (!double.IsFinite(sse))
@@ -142,7 +141,7 @@ internal static class FourParameterKernel
             }
 
             iterations++;
-            DampingScale(normal, scale, p);
+            LevenbergMarquardt.DampingScale(normal, scale, p);
             normal.CopyTo(damped);
             for (int i = 0; i < p; i++)
             {
@@ -165,13 +164,13 @@ internal static class FourParameterKernel
                 trial[i] = estimates[i] + step[i];
             }
 
-            Project(trial, lower, upper);
-            bool negligible = IsNegligibleStep(estimates, trial, scale);
+            LevenbergMarquardt.Project(trial, lower, upper);
+            bool negligible = LevenbergMarquardt.IsNegligibleStep(estimates, trial, scale);
             Scatter(trial, map, trialFull);
             double trialSse = Accumulate(logMolar, response, sqrtWeights, trialFull, map, trialNormal, trialGradient);
             if (trialSse < sse)
             {
-                double predicted = PredictedReduction(step, gradient, scale, lambda);
+                double predicted = LevenbergMarquardt.PredictedReduction(step, gradient, scale, lambda);
                 double rho = predicted > 0 ? (sse - trialSse) / predicted : 1;
                 double cube = (2 * rho) - 1;
                 lambda = Math.Max(lambda * Math.Max(1.0 / 3, 1 - (cube * cube * cube)), MinDamping);
@@ -527,55 +526,5 @@ internal static class FourParameterKernel
         }
 
         return sse;
-    }
-
-    private static double PredictedReduction(ReadOnlySpan<double> step, ReadOnlySpan<double> gradient, ReadOnlySpan<double> scale, double lambda)
-    {
-        double reduction = 0;
-        for (int i = 0; i < step.Length; i++)
-        {
-            reduction += step[i] * (gradient[i] + (lambda * scale[i] * step[i]));
-        }
-
-        return reduction;
-    }
-
-    private static void DampingScale(ReadOnlySpan<double> normal, Span<double> scale, int p)
-    {
-        double largest = 0;
-        for (int i = 0; i < p; i++)
-        {
-            largest = Math.Max(largest, normal[(i * p) + i]);
-        }
-
-        double floor = Math.Max(largest * 1e-12, 1e-300);
-        for (int i = 0; i < p; i++)
-        {
-            scale[i] = Math.Max(normal[(i * p) + i], floor);
-        }
-    }
-
-    private static bool IsNegligibleStep(ReadOnlySpan<double> from, ReadOnlySpan<double> to, ReadOnlySpan<double> scale)
-    {
-        double stepNorm = 0;
-        double parameterNorm = 0;
-        for (int i = 0; i < from.Length; i++)
-        {
-            double d = Math.Sqrt(scale[i]);
-            double s = d * (to[i] - from[i]);
-            double x = d * from[i];
-            stepNorm += s * s;
-            parameterNorm += x * x;
-        }
-
-        return Math.Sqrt(stepNorm) <= StepTolerance * Math.Sqrt(parameterNorm);
-    }
-
-    private static void Project(Span<double> parameters, ReadOnlySpan<double> lower, ReadOnlySpan<double> upper)
-    {
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            parameters[i] = Math.Clamp(parameters[i], lower[i], upper[i]);
-        }
     }
 }

@@ -168,7 +168,7 @@ internal static class LevenbergMarquardt
     /// The reduction of the SSE predicted by the linearized model for step delta solving
     /// (J'J + lambda D) delta = J'r: 2 delta'J'r - delta'J'J delta = delta'(J'r + lambda D delta).
     /// </summary>
-    private static double PredictedReduction(ReadOnlySpan<double> step, ReadOnlySpan<double> gradient, ReadOnlySpan<double> scale, double lambda)
+    internal static double PredictedReduction(ReadOnlySpan<double> step, ReadOnlySpan<double> gradient, ReadOnlySpan<double> scale, double lambda)
     {
         double reduction = 0;
         for (int i = 0; i < step.Length; i++)
@@ -269,7 +269,7 @@ internal static class LevenbergMarquardt
     }
 
     /// <summary>Marquardt's scale diag(J'J), floored so a parameter without influence still gets damped.</summary>
-    private static void DampingScale(ReadOnlySpan<double> normal, Span<double> scale, int p)
+    internal static void DampingScale(ReadOnlySpan<double> normal, Span<double> scale, int p)
     {
         double largest = 0;
         for (int i = 0; i < p; i++)
@@ -284,7 +284,7 @@ internal static class LevenbergMarquardt
         }
     }
 
-    private static bool IsNegligibleStep(ReadOnlySpan<double> from, ReadOnlySpan<double> to, ReadOnlySpan<double> scale)
+    internal static bool IsNegligibleStep(ReadOnlySpan<double> from, ReadOnlySpan<double> to, ReadOnlySpan<double> scale)
     {
         double stepNorm = 0;
         double parameterNorm = 0;
@@ -300,7 +300,7 @@ internal static class LevenbergMarquardt
         return Math.Sqrt(stepNorm) <= StepTolerance * Math.Sqrt(parameterNorm);
     }
 
-    private static void Project(Span<double> parameters, ReadOnlySpan<double> lower, ReadOnlySpan<double> upper)
+    internal static void Project(Span<double> parameters, ReadOnlySpan<double> lower, ReadOnlySpan<double> upper)
     {
         for (int i = 0; i < parameters.Length; i++)
         {
