@@ -21,9 +21,23 @@ internal sealed class ServerConnection : IDisposable
 
     private readonly GrpcChannel _channel;
 
-    public ServerConnection(Uri address)
+    public ServerConnection(Uri address, string? token = null)
     {
+        ArgumentNullException.ThrowIfNull(address);
         Address = address;
+        token ??= LocalToken.Find();
+
+        // The token travels as call credentials. gRPC drops those on plaintext channels; we
+        // allow it only to loopback (the embedded host, a local docker compose): anything
+        // else needs https:// for the token to be sent.
+        var loopback = address.IsLoopback;
+        var credentials = token is null
+            ? null
+            : CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("authorization", "Bearer " + token);
+                return Task.CompletedTask;
+            });
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler
@@ -31,6 +45,10 @@ internal sealed class ServerConnection : IDisposable
                 ConnectTimeout = TimeSpan.FromSeconds(5),
                 EnableMultipleHttp2Connections = true,
             },
+            Credentials = credentials is null
+                ? null
+                : ChannelCredentials.Create(address.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, credentials),
+            UnsafeUseInsecureChannelCallCredentials = loopback,
         });
         Ingestion = new PlateIngestion.PlateIngestionClient(_channel);
         Selectivity = new global::Screening.Protos.V1.Selectivity.SelectivityClient(_channel);
@@ -100,6 +118,10 @@ internal sealed class ServerConnection : IDisposable
                 new CliException($"the screening server at {Display} did not answer within {timeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s", ExitCodes.Unreachable),
             StatusCode.Internal when failure.Status.Detail.Contains("HTTP/1.1", StringComparison.Ordinal) =>
                 new CliException($"{Display} is not a gRPC endpoint of a screening server ({failure.Status.Detail})", ExitCodes.Unreachable),
+            StatusCode.Unauthenticated =>
+                new CliException($"the screening server at {Display} wants a token: set {LocalToken.EnvironmentVariable}, or run where `screen serve` runs (it leaves one in {LocalToken.FilePath}); tokens are sent in clear only to loopback, use https:// otherwise", ExitCodes.Unreachable),
+            StatusCode.PermissionDenied =>
+                new CliException($"not allowed: {failure.Status.Detail}"),
             StatusCode.Unimplemented =>
                 new CliException($"the server at {Display} does not offer this call; is it a screening server? ({failure.Status.Detail})", ExitCodes.Unreachable),
             _ => new CliException(failure.Status.Detail is { Length: > 0 } detail ? detail : failure.StatusCode.ToString()),

@@ -38,6 +38,59 @@ public sealed record EmbeddedHostOptions
 
     /// <summary>Only warnings and errors in the log (for `screen demo`).</summary>
     public bool Quiet { get; init; }
+
+    /// <summary>
+    /// The bearer token local callers use (all permissions). Unset: $SCREEN_TOKEN if set, else a
+    /// fresh random one (see <see cref="LocalToken"/>).
+    /// </summary>
+    public string? Token { get; init; }
+}
+
+/// <summary>
+/// The embedded host's token, and where `screen serve` leaves it so the `screen` client on the
+/// same machine finds it without a step (`SCREEN_TOKEN` overrides both).
+/// </summary>
+public static class LocalToken
+{
+    public const string EnvironmentVariable = "SCREEN_TOKEN";
+
+    /// <summary>~/.config/screening/token (or $XDG_CONFIG_HOME/screening/token), readable by its owner only.</summary>
+    public static string FilePath => Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.Create), "screening", "token");
+
+    public static string NewToken() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>The token a local client should send: $SCREEN_TOKEN, else the file `screen serve` wrote, else none.</summary>
+    public static string? Find()
+    {
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnvironment)
+        {
+            return fromEnvironment;
+        }
+
+        try
+        {
+            return File.Exists(FilePath) ? File.ReadAllText(FilePath).Trim() : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public static void Save(string token)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        File.WriteAllText(FilePath, token);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(FilePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
 }
 
 /// <summary>
@@ -60,6 +113,13 @@ public static class EmbeddedHost
             ["Storage:Provider"] = "Sqlite",
             ["Storage:DataDirectory"] = options.DataDirectory,
             ["Bus:Transport"] = "InMemory",
+
+            // The local caller: every permission. Configured keys (Auth:Keys:0, ...) still apply.
+            ["Auth:Keys:local:Name"] = "local",
+            ["Auth:Keys:local:Token"] = options.Token ?? Environment.GetEnvironmentVariable(LocalToken.EnvironmentVariable) ?? LocalToken.NewToken(),
+            ["Auth:Keys:local:Permissions:0"] = "submit",
+            ["Auth:Keys:local:Permissions:1"] = "read",
+            ["Auth:Keys:local:Permissions:2"] = "admin",
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
@@ -92,6 +152,13 @@ public static class EmbeddedHost
         SelectivityExtensions.WebViewAddress(app) is { } web
             ? new Uri(web, "ranking")
             : throw new InvalidOperationException("The host has no web view listening.");
+
+    /// <summary>The token that local callers of this host send.</summary>
+    public static string Token(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Configuration["Auth:Keys:local:Token"] ?? throw new InvalidOperationException("The embedded host has no local token.");
+    }
 
     /// <summary>The gRPC address a started host listens on (the real port when 0 was asked for).</summary>
     public static Uri Address(WebApplication app)

@@ -1,13 +1,16 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Screening.Analysis.Curves;
 using Screening.Protos.V1;
+using Screening.ServiceDefaults.Security;
 
 namespace Screening.Fitting;
 
 /// <summary>Synchronous fitting of caller-supplied curves, with the engine that fits plates.</summary>
 internal sealed class CurveFittingService(IOptions<FittingOptions> options) : CurveFitting.CurveFittingBase
 {
+    [Authorize(Policy = Permissions.Read)]
     public override Task<FitCurvesResponse> FitCurves(FitCurvesRequest request, ServerCallContext context)
     {
         if (request.Curves.Count > options.Value.MaxCurvesPerRequest)

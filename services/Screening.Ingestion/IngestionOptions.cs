@@ -14,4 +14,8 @@ public sealed class IngestionOptions
     /// <summary>Most plates one SubmitPlates stream may carry.</summary>
     [Range(1, 1_000_000)]
     public int MaxPlatesPerStream { get; set; } = 10_000;
+
+    /// <summary>Most bytes one SubmitPlates stream may carry (about 2,000 384-well plates by default).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxStreamBytes { get; set; } = 256L * 1024 * 1024;
 }

@@ -1,18 +1,23 @@
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
+using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Screening.Analysis.Plates;
 using Screening.Protos.V1;
+using Screening.ServiceDefaults.Security;
 
 namespace Screening.Ingestion;
 
 /// <summary>gRPC face of Ingestion: maps messages to <see cref="PlateIntake"/> and back.</summary>
-internal sealed class PlateIngestionService(PlateIntake intake, PlateStore store, IOptions<IngestionOptions> options)
+internal sealed class PlateIngestionService(PlateIntake intake, PlateStore store, IOptions<IngestionOptions> options, SubmissionRateLimiter limiter)
     : PlateIngestion.PlateIngestionBase
 {
+    [Authorize(Policy = Permissions.Submit)]
     public override async Task<SubmitPlateResponse> SubmitPlate(SubmitPlateRequest request, ServerCallContext context)
     {
+        Admit(request, context);
         var result = await intake.SubmitAsync(request.Plate ?? new Protos.V1.Plate(), request.Replace, context.CancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
@@ -28,18 +33,24 @@ internal sealed class PlateIngestionService(PlateIntake intake, PlateStore store
         };
     }
 
+    [Authorize(Policy = Permissions.Submit)]
     public override async Task<SubmitPlatesResponse> SubmitPlates(IAsyncStreamReader<SubmitPlateRequest> requestStream, ServerCallContext context)
     {
         var response = new SubmitPlatesResponse();
         uint index = 0;
+        long bytes = 0;
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
         {
-            if (index >= options.Value.MaxPlatesPerStream)
+            bytes += request.CalculateSize();
+            if (index >= options.Value.MaxPlatesPerStream || bytes > options.Value.MaxStreamBytes)
             {
                 throw new RpcException(new Grpc.Core.Status(
                     StatusCode.ResourceExhausted,
-                    $"A SubmitPlates stream carries at most {options.Value.MaxPlatesPerStream} plates; {response.Accepted} were accepted before the limit."));
+                    $"A SubmitPlates stream carries at most {options.Value.MaxPlatesPerStream} plates and {options.Value.MaxStreamBytes} bytes; "
+                    + $"the {response.Accepted} plates accepted before the limit are stored, resubmit the rest in a new stream."));
             }
+
+            Admit(request, context);
 
             var result = await intake.SubmitAsync(request.Plate ?? new Protos.V1.Plate(), request.Replace, context.CancellationToken).ConfigureAwait(false);
             var outcome = new PlateOutcome { Index = index++, PlateId = result.PlateId };
@@ -76,6 +87,7 @@ internal sealed class PlateIngestionService(PlateIntake intake, PlateStore store
         return response;
     }
 
+    [Authorize(Policy = Permissions.Read)]
     public override async Task<GetPlateResponse> GetPlate(GetPlateRequest request, ServerCallContext context)
     {
         if (string.IsNullOrWhiteSpace(request.PlateId))
@@ -129,6 +141,16 @@ internal sealed class PlateIngestionService(PlateIntake intake, PlateStore store
         }
 
         return response;
+    }
+
+    /// <summary>Per-caller rate limit, and replacing a plate needs the admin permission.</summary>
+    private void Admit(SubmitPlateRequest request, ServerCallContext context)
+    {
+        limiter.Acquire(context);
+        if (request.Replace)
+        {
+            context.Demand(Permissions.Admin, "Replacing an accepted plate");
+        }
     }
 
     private static string ConflictMessage(string plateId) =>

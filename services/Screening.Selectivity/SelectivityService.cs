@@ -1,12 +1,15 @@
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Screening.Analysis.Plates;
 using Screening.Protos.V1;
+using Screening.ServiceDefaults.Security;
 
 namespace Screening.Selectivity;
 
 /// <summary>gRPC face of Selectivity: rankings, a compound's evidence, and live updates.</summary>
+[Authorize(Policy = Permissions.Read)]
 internal sealed class SelectivityService(RankingCache cache, ResultStore store, RankingFeed feed) : Protos.V1.Selectivity.SelectivityBase
 {
     private const int DefaultPageSize = 100;

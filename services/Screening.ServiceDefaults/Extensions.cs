@@ -18,6 +18,8 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
+using Screening.ServiceDefaults.Security;
+
 namespace Screening.ServiceDefaults;
 
 /// <summary>Section "Endpoints": where a host listens.</summary>
@@ -51,6 +53,7 @@ public static class Extensions
         // grpc.health.v1 answers "" (and any service name) from the same checks as /health,
         // run on each call rather than from the periodic publisher's cache.
         builder.Services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false);
+        builder.AddScreeningAuth();
 
         var endpoints = builder.Configuration.GetSection(EndpointOptions.Section).Get<EndpointOptions>() ?? new EndpointOptions();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -67,6 +70,11 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        // Every service method and page demands a permission ([Authorize] policies);
+        // health and reflection stay open for probes and tools.
+        app.UseAuthentication();
+        app.UseAuthorization();
         // Ready: every check (the process, each service database, MassTransit's bus). A
         // degraded bus (an endpoint not yet connected) is not ready either.
         app.MapHealthChecks("/health", new HealthCheckOptions

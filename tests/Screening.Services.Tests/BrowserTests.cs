@@ -28,7 +28,7 @@ public sealed class RunningHostFixture : IAsyncLifetime
     {
         _app = EmbeddedHost.Build([], new EmbeddedHostOptions { Port = 0, HttpPort = 0, DataDirectory = _data, Quiet = true });
         await _app.StartAsync();
-        _channel = GrpcChannel.ForAddress(EmbeddedHost.Address(_app));
+        _channel = TestAuth.Channel(EmbeddedHost.Address(_app));
         Web = EmbeddedHost.WebViewAddress(_app);
         var ingestion = new PlateIngestion.PlateIngestionClient(_channel);
         await TestPlates.SubmitAllAsync(ingestion, Plates);
@@ -76,7 +76,7 @@ public sealed partial class BrowserTests(RunningHostFixture host, ITestOutputHel
     [Fact]
     public async Task Plate_page_shows_the_heat_map_from_ingestion_in_the_same_host()
     {
-        using var http = new HttpClient();
+        using var http = new HttpClient(TestAuth.Handler(TestAuth.Token, new SocketsHttpHandler()));
         var plate = host.Plates[0];
         var page = await http.GetStringAsync(new Uri(host.Web, $"/plates/{plate.PlateId}"));
 
@@ -93,16 +93,16 @@ public sealed partial class BrowserTests(RunningHostFixture host, ITestOutputHel
         var expected = await selectivity.GetRankingAsync(new GetRankingRequest { Assay = AssayType.Binding, PageSize = 50 }, deadline: DateTime.UtcNow.AddSeconds(30));
 
         // live=false: an open event stream would keep the browser's virtual time from running out.
-        var dom = await ChromiumAsync("--dump-dom", new Uri(host.Web, "/ranking?assay=binding&live=false"));
+        var dom = await ChromiumAsync("--dump-dom", new Uri(host.Web, "/ranking?assay=binding&live=false&token=" + TestAuth.Token));
         var rows = RankingRow().Matches(dom).Select(m => (Rank: int.Parse(m.Groups["rank"].Value, System.Globalization.CultureInfo.InvariantCulture), Compound: WebUtility.HtmlDecode(m.Groups["compound"].Value))).ToArray();
         Assert.Equal(expected.Compounds.Select(c => ((int)c.Rank, c.CompoundId)), rows);
 
-        var compound = await ChromiumAsync("--dump-dom", new Uri(host.Web, "/compounds/LEVOMILNACIPRAN"));
+        var compound = await ChromiumAsync("--dump-dom", new Uri(host.Web, "/compounds/LEVOMILNACIPRAN?token=" + TestAuth.Token));
         Assert.Contains("class=\"dose-response\"", compound, StringComparison.Ordinal);
         Assert.Contains("binding and uptake disagree", compound, StringComparison.Ordinal);
 
         var directory = Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "screening-web-view")).FullName;
-        foreach (var (name, path) in new[] { ("ranking", "/ranking?assay=binding&live=false"), ("compound", "/compounds/LEVOMILNACIPRAN") })
+        foreach (var (name, path) in new[] { ("ranking", "/ranking?assay=binding&live=false&token=" + TestAuth.Token), ("compound", "/compounds/LEVOMILNACIPRAN?token=" + TestAuth.Token) })
         {
             var file = System.IO.Path.Combine(directory, name + ".png");
             File.Delete(file);

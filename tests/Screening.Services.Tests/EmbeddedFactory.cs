@@ -19,9 +19,19 @@ public sealed class EmbeddedFactory : WebApplicationFactory<EmbeddedHostOptions>
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("screening-tests-").FullName;
     private GrpcChannel? _channel;
 
-    public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+    /// <summary>A key that may only read.</summary>
+    public const string ReaderToken = "test-token-read";
+
+    /// <summary>A key that may only submit.</summary>
+    public const string SubmitterToken = "test-token-submit";
+
+    /// <summary>The channel every test uses: it sends <see cref="TestAuth.Token"/> (every permission).</summary>
+    public GrpcChannel Channel => _channel ??= ChannelWith(TestAuth.Token);
+
+    /// <summary>A channel that sends <paramref name="token"/>, or no token at all when null.</summary>
+    public GrpcChannel ChannelWith(string? token) => GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
     {
-        HttpHandler = Server.CreateHandler(),
+        HttpHandler = TestAuth.Handler(token, Server.CreateHandler()),
     });
 
     public PlateIngestion.PlateIngestionClient Ingestion => new(Channel);
@@ -29,6 +39,9 @@ public sealed class EmbeddedFactory : WebApplicationFactory<EmbeddedHostOptions>
     public Protos.V1.Selectivity.SelectivityClient Selectivity => new(Channel);
 
     public CurveFitting.CurveFittingClient Fitting => new(Channel);
+
+    /// <summary>Configuration for this host on top of the defaults (e.g. a low rate limit).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>More test services (an in-memory telemetry exporter, say), applied after the harness.</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
@@ -38,12 +51,26 @@ public sealed class EmbeddedFactory : WebApplicationFactory<EmbeddedHostOptions>
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:DataDirectory"] = _dataDirectory,
-        }));
+            ["Auth:Keys:reader:Name"] = "reader",
+            ["Auth:Keys:reader:Token"] = ReaderToken,
+            ["Auth:Keys:reader:Permissions:0"] = "read",
+            ["Auth:Keys:submitter:Name"] = "submitter",
+            ["Auth:Keys:submitter:Token"] = SubmitterToken,
+            ["Auth:Keys:submitter:Permissions:0"] = "submit",
+        }).AddInMemoryCollection(Settings));
         builder.ConfigureTestServices(services =>
         {
             services.AddMassTransitTestHarness();
             TestServices?.Invoke(services);
         });
+    }
+
+    /// <summary>HTTP clients (the web view) send the all-permissions token too.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestAuth.Token);
     }
 
     protected override void Dispose(bool disposing)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Grpc.Net.Client;
 using MassTransit;
 using Screening.Protos.V1;
+using Screening.Services.Tests;
 
 namespace Screening.SystemTests;
 
@@ -71,6 +72,11 @@ internal sealed class Cluster : IAsyncDisposable
             ["ConnectionStrings__ingestion"] = IngestionConnectionString,
             ["ConnectionStrings__selectivity"] = SelectivityConnectionString,
             ["Fitting__ConcurrentPlates"] = "2",
+            ["Auth__Keys__0__Name"] = "system-tests",
+            ["Auth__Keys__0__Token"] = TestAuth.Token,
+            ["Auth__Keys__0__Permissions__0"] = "submit",
+            ["Auth__Keys__0__Permissions__1"] = "read",
+            ["Auth__Keys__0__Permissions__2"] = "admin",
         };
         foreach (var (key, value) in _common)
         {
@@ -159,7 +165,7 @@ internal sealed class Cluster : IAsyncDisposable
 
     private GrpcChannel Channel(ServiceProcess process)
     {
-        var channel = GrpcChannel.ForAddress(process.GrpcAddress);
+        var channel = TestAuth.Channel(process.GrpcAddress);
         _channels.Add(channel);
         return channel;
     }

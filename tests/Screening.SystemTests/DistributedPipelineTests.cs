@@ -77,7 +77,7 @@ public sealed partial class DistributedPipelineTests
         await using (restarted)
         {
             await restarted.StartAsync(TimeSpan.FromSeconds(60));
-            using var channel = GrpcChannel.ForAddress(restarted.GrpcAddress);
+            using var channel = TestAuth.Channel(restarted.GrpcAddress);
             await TestPlates.WaitUntilRankedAsync(new PlateIngestion.PlateIngestionClient(channel), plates.Select(p => p.PlateId), Drain);
         }
 
@@ -138,7 +138,7 @@ public sealed partial class DistributedPipelineTests
         {
             await using var app = EmbeddedHost.Build([], new EmbeddedHostOptions { Port = 0, DataDirectory = data.FullName, Quiet = true });
             await app.StartAsync();
-            using var channel = GrpcChannel.ForAddress(EmbeddedHost.Address(app));
+            using var channel = TestAuth.Channel(EmbeddedHost.Address(app));
             var result = await SubmitAndRankAsync(new PlateIngestion.PlateIngestionClient(channel), new Protos.V1.Selectivity.SelectivityClient(channel), plates);
             await app.StopAsync();
             return result;

@@ -152,7 +152,7 @@ public sealed class HealthTests
     {
         await using var cluster = await Cluster.StartAsync(fittingProcesses: 1);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cluster.Ingestion.HttpPort}"), Timeout = TimeSpan.FromSeconds(10) };
-        using var channel = GrpcChannel.ForAddress(cluster.Ingestion.GrpcAddress);
+        using var channel = TestAuth.Channel(cluster.Ingestion.GrpcAddress);
         var grpcHealth = new Health.HealthClient(channel);
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, "/health"));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await grpcHealth.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10))).Status);

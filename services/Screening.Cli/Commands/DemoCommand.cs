@@ -52,7 +52,7 @@ internal static class DemoCommand
             await using (app.ConfigureAwait(false))
             {
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
-                using var server = new ServerConnection(EmbeddedHost.Address(app));
+                using var server = new ServerConnection(EmbeddedHost.Address(app), EmbeddedHost.Token(app));
                 await output.WriteLineAsync($"Started a private screening server at {server.Display} (data in {dataDirectory}).").ConfigureAwait(false);
 
                 var panel = PanelSimulation.Panel(compounds, seed);

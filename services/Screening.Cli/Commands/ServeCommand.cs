@@ -48,14 +48,26 @@ internal static class ServeCommand
     private static async Task<int> RunAsync(CliContext context, int port, int httpPort, string data, CancellationToken cancellationToken)
     {
         var dataDirectory = Path.GetFullPath(data);
-        var app = EmbeddedHost.Build([], new EmbeddedHostOptions { Port = port, HttpPort = httpPort, DataDirectory = dataDirectory });
+
+        // A fresh token for this server unless SCREEN_TOKEN sets one; left where the client finds it.
+        var fromEnvironment = Environment.GetEnvironmentVariable(LocalToken.EnvironmentVariable) is { Length: > 0 };
+        var token = fromEnvironment ? Environment.GetEnvironmentVariable(LocalToken.EnvironmentVariable)! : LocalToken.NewToken();
+        if (!fromEnvironment)
+        {
+            LocalToken.Save(token);
+        }
+
+        var app = EmbeddedHost.Build([], new EmbeddedHostOptions { Port = port, HttpPort = httpPort, DataDirectory = dataDirectory, Token = token });
         await using (app.ConfigureAwait(false))
         {
             app.Lifetime.ApplicationStarted.Register(() =>
             {
                 context.Out.WriteLine(
                     $"screening server listening on {EmbeddedHost.Address(app).GetLeftPart(UriPartial.Authority)} (gRPC); data in {dataDirectory}; Ctrl-C to stop");
-                context.Out.WriteLine($"web view: {EmbeddedHost.WebViewAddress(app)}");
+                context.Out.WriteLine($"web view: {EmbeddedHost.WebViewAddress(app)}?token={token}");
+                context.Out.WriteLine(fromEnvironment
+                    ? $"token: from ${LocalToken.EnvironmentVariable}"
+                    : $"token: {token} (saved in {LocalToken.FilePath}, where `screen` finds it; or set ${LocalToken.EnvironmentVariable})");
             });
             try
             {

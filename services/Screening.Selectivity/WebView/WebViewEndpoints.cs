@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Routing;
 using Screening.Plots;
 using Screening.Protos.V1;
 
+using Screening.ServiceDefaults.Security;
+
 namespace Screening.Selectivity.WebView;
 
 /// <summary>
@@ -21,9 +23,9 @@ internal static class WebViewEndpoints
 
     public static IEndpointRouteBuilder MapWebView(this IEndpointRouteBuilder app)
     {
-        // The authentication seam (issue 6): once the services authenticate, this group gets
-        // .RequireAuthorization(...) and every page, plot and API below is behind it.
-        var web = app.MapGroup(string.Empty).ExcludeFromDescription();
+        // Every page, plot and API below needs the read permission: a bearer token, or the
+        // token brought once as ?token=... and then kept in a cookie (see ApiKeyAuthenticationHandler).
+        var web = app.MapGroup(string.Empty).ExcludeFromDescription().RequireAuthorization(Permissions.Read);
 
         web.MapGet("/", () => Results.Redirect("/ranking"));
         web.MapGet("/ranking", () => Resource("ranking.html", "text/html; charset=utf-8"));
@@ -41,8 +43,8 @@ internal static class WebViewEndpoints
             await SelectivityService.CompoundAsync(cache, store, id, ct).ConfigureAwait(false) is { } compound
                 ? Results.Text(Pages.Compound(compound), "text/html; charset=utf-8")
                 : Results.Text(Pages.NotFound($"No fitted curves for compound {id}."), "text/html; charset=utf-8", statusCode: 404));
-        web.MapGet("/plates/{id}", async (string id, IngestionLink ingestion, CancellationToken ct) =>
-            await PlateAsync(ingestion, id, ct).ConfigureAwait(false) is var (plate, error) && plate is not null
+        web.MapGet("/plates/{id}", async (string id, IngestionLink ingestion, HttpContext http, CancellationToken ct) =>
+            await PlateAsync(ingestion, id, http, ct).ConfigureAwait(false) is var (plate, error) && plate is not null
                 ? Results.Text(Pages.Plate(plate), "text/html; charset=utf-8")
                 : Results.Text(Pages.NotFound(error!.Value.Message), "text/html; charset=utf-8", statusCode: error.Value.Status));
 
@@ -56,8 +58,8 @@ internal static class WebViewEndpoints
             var ranking = await cache.GetAsync(domain, includeFailedQc: false, RankingOrder.SertSelectiveFirst, ct).ConfigureAwait(false);
             return Svg(SelectivityMapPlot.Render(ranking.Select((s, i) => Ranking.ToProto(s, i + 1))));
         });
-        web.MapGet("/plots/plate/{id}.svg", async (string id, IngestionLink ingestion, CancellationToken ct) =>
-            await PlateAsync(ingestion, id, ct).ConfigureAwait(false) is var (plate, error) && plate is not null
+        web.MapGet("/plots/plate/{id}.svg", async (string id, IngestionLink ingestion, HttpContext http, CancellationToken ct) =>
+            await PlateAsync(ingestion, id, http, ct).ConfigureAwait(false) is var (plate, error) && plate is not null
                 ? Svg(PlateHeatMap.Render(plate))
                 : Results.Text(error!.Value.Message, statusCode: error.Value.Status));
         return app;
@@ -149,12 +151,15 @@ internal static class WebViewEndpoints
         }
     }
 
-    private static async Task<(GetPlateResponse? Plate, (int Status, string Message)? Error)> PlateAsync(IngestionLink ingestion, string id, CancellationToken ct)
+    private static async Task<(GetPlateResponse? Plate, (int Status, string Message)? Error)> PlateAsync(IngestionLink ingestion, string id, HttpContext http, CancellationToken ct)
     {
         try
         {
+            // Ingestion checks the viewer's own token: the web view has no rights of its own.
+            var headers = ApiKeyAuthenticationHandler.CallerToken(http) is { } token ? new Metadata { { "authorization", "Bearer " + token } } : null;
             var plate = await ingestion.Client.GetPlateAsync(
                 new GetPlateRequest { PlateId = id, IncludeWells = true },
+                headers,
                 deadline: DateTime.UtcNow.AddSeconds(10),
                 cancellationToken: ct).ConfigureAwait(false);
             return (plate, null);
