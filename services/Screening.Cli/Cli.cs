@@ -22,6 +22,7 @@ public static class Cli
             RankingCommand.Create(context),
             SimulateCommand.Create(context),
             FitCommand.Create(context),
+            ReplayCommand.Create(context),
             PlotCommand.Create(context),
         };
         var configuration = new InvocationConfiguration

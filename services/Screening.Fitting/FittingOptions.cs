@@ -11,6 +11,12 @@ public sealed class FittingOptions
     [Range(1, 1024)]
     public int ConcurrentPlates { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Fault injection for drills and tests: plates whose id matches this regular expression
+    /// fail to fit (poison messages). Empty, the default: off.
+    /// </summary>
+    public string? FailPlatesMatching { get; set; }
+
     /// <summary>Most curves one FitCurves call may carry.</summary>
     [Range(1, 10_000_000)]
     public int MaxCurvesPerRequest { get; set; } = 100_000;

@@ -10,10 +10,16 @@ namespace Screening.Fitting;
 /// Fits each accepted plate and publishes the result. Stateless, so a redelivered plate is
 /// simply fitted again to the same numbers; Selectivity keeps one result per plate.
 /// </summary>
-internal sealed partial class PlateAcceptedConsumer(ILogger<PlateAcceptedConsumer> logger) : IConsumer<PlateAccepted>
+internal sealed partial class PlateAcceptedConsumer(ILogger<PlateAcceptedConsumer> logger, IOptions<FittingOptions> options) : IConsumer<PlateAccepted>
 {
     public async Task Consume(ConsumeContext<PlateAccepted> context)
     {
+        if (options.Value.FailPlatesMatching is { Length: > 0 } pattern
+            && System.Text.RegularExpressions.Regex.IsMatch(context.Message.PlateId, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
+        {
+            throw new InvalidOperationException($"Plate {context.Message.PlateId}: failure injected by Fitting:FailPlatesMatching.");
+        }
+
         var fitted = PlateFitter.Fit(context.Message);
         await context.Publish(fitted, context.CancellationToken).ConfigureAwait(false);
         LogFitted(logger, fitted.PlateId, fitted.Revision, fitted.Curves.Count);

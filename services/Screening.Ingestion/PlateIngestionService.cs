@@ -143,6 +143,16 @@ internal sealed class PlateIngestionService(PlateIntake intake, PlateStore store
         return response;
     }
 
+    [Authorize(Policy = Permissions.Admin)]
+    public override async Task<ReplayPlatesResponse> ReplayPlates(ReplayPlatesRequest request, ServerCallContext context)
+    {
+        var replayed = await store.ReplayAsync(request.PlateIds, request.AllFailed, context.CancellationToken).ConfigureAwait(false);
+        var response = new ReplayPlatesResponse();
+        response.Replayed.AddRange(replayed);
+        response.NotFound.AddRange(request.PlateIds.Except(replayed, StringComparer.Ordinal));
+        return response;
+    }
+
     /// <summary>Per-caller rate limit, and replacing a plate needs the admin permission.</summary>
     private void Admit(SubmitPlateRequest request, ServerCallContext context)
     {

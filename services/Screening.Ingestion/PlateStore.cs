@@ -107,6 +107,7 @@ internal sealed class PlateStore(Database database, Outbox outbox)
             """),
         Outbox.Migration(2),
         new(3, "plate revisions", _ => "ALTER TABLE plates ADD COLUMN revision INTEGER NOT NULL DEFAULT 1"),
+        new(4, "plate announcements for replay", _ => "ALTER TABLE plates ADD COLUMN announcement TEXT NULL"),
     ];
 
     private const string SelectColumns = """
@@ -201,7 +202,7 @@ internal sealed class PlateStore(Database database, Outbox outbox)
             }
         }
 
-        await Outbox.EnqueueAsync(connection, transaction, new PlateAccepted(
+        var announcement = new PlateAccepted(
             plate.PlateId,
             revision,
             hash,
@@ -213,7 +214,14 @@ internal sealed class PlateStore(Database database, Outbox outbox)
             Finite(qc.ZPrime),
             qc.Passed,
             wells,
-            now)).ConfigureAwait(false);
+            now);
+        await Outbox.EnqueueAsync(connection, transaction, announcement).ConfigureAwait(false);
+
+        // Kept so the plate can be announced again, exactly as first accepted (ReplayAsync).
+        await connection.ExecuteAsync(
+            "UPDATE plates SET announcement = @Announcement WHERE plate_id = @PlateId",
+            new { plate.PlateId, Announcement = JsonSerializer.Serialize(announcement, JsonSerializerOptions.Web) },
+            transaction).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         outbox.Signal();
 
@@ -227,6 +235,40 @@ internal sealed class PlateStore(Database database, Outbox outbox)
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QuerySingleOrDefaultAsync<StoredPlate>(
             $"SELECT {SelectColumns} FROM plates WHERE plate_id = @PlateId", new { PlateId = plateId }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Announces plates again as they were accepted (the named ones, and with
+    /// <paramref name="allFailed"/> every failed one), back to status received, in one
+    /// transaction with their outbox rows. Returns the plate ids replayed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReplayAsync(IReadOnlyCollection<string> plateIds, bool allFailed, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<(string PlateId, string? Announcement)>(
+            $"SELECT plate_id, announcement FROM plates WHERE (@AllFailed = 1 AND status = 'failed') OR {database.IsOneOf("plate_id", "Ids")}",
+            new { AllFailed = allFailed ? 1 : 0, Ids = plateIds.ToArray() },
+            transaction).ConfigureAwait(false)).AsList();
+        var replayed = new List<string>();
+        foreach (var (plateId, announcement) in rows)
+        {
+            if (announcement is null || JsonSerializer.Deserialize<PlateAccepted>(announcement, JsonSerializerOptions.Web) is not { } message)
+            {
+                continue;
+            }
+
+            await Outbox.EnqueueAsync(connection, transaction, message).ConfigureAwait(false);
+            await connection.ExecuteAsync(
+                "UPDATE plates SET status = @Status, status_detail = NULL, updated_at = @Now WHERE plate_id = @PlateId AND status = 'failed'",
+                new { PlateId = plateId, Status = PlateStatusNames.Received, Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
+                transaction).ConfigureAwait(false);
+            replayed.Add(plateId);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        outbox.Signal();
+        return replayed;
     }
 
     /// <summary>The wells of a plate as accepted (empty wells are not stored); none for an unknown plate.</summary>
