@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Screening.ServiceDefaults.Bus;
 using Screening.Analysis.Plates;
 using Screening.Contracts;
@@ -7,17 +8,24 @@ using Screening.Protos.V1;
 using Screening.ServiceDefaults;
 using Screening.ServiceDefaults.Storage;
 
+using Screening.Selectivity.WebView;
+
 namespace Screening.Selectivity;
 
 /// <summary>
 /// Stores each fitted plate once, updates the ranking and tells watchers and Ingestion.
 /// A redelivered message stores nothing new; PlateRanked is announced again, which is harmless.
 /// </summary>
-internal sealed class PlateFittedConsumer(ResultStore store, RankingCache cache, RankingFeed feed) : IConsumer<PlateFitted>
+internal sealed class PlateFittedConsumer(ResultStore store, RankingCache cache, RankingFeed feed, IOptions<SelectivityOptions> options) : IConsumer<PlateFitted>
 {
     public async Task Consume(ConsumeContext<PlateFitted> context)
     {
         var plate = context.Message;
+        if (options.Value.SlowDownPerPlateMs > 0)
+        {
+            await Task.Delay(options.Value.SlowDownPerPlateMs, context.CancellationToken).ConfigureAwait(false);
+        }
+
         using var activity = Telemetry.Source.StartActivity("ranking update");
         activity?.SetTag("plate.id", plate.PlateId).SetTag("plate.target", plate.Target).SetTag("plate.assay", plate.Assay)
             .SetTag("plate.curve_count", plate.Curves.Count);

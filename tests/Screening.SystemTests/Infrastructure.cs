@@ -40,7 +40,15 @@ internal static class Infrastructure
         await connection.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
     }
 
-    private static async Task RabbitMqCtlAsync(string arguments)
+    /// <summary>Messages ready in a queue of a virtual host (0 when the queue does not exist).</summary>
+    public static async Task<int> QueueDepthAsync(string virtualHost, string queue)
+    {
+        var output = await RabbitMqCtlAsync($"-q list_queues -p {virtualHost} name messages");
+        var fields = output.Split('\n').Select(l => l.Split('\t')).FirstOrDefault(f => f.Length == 2 && f[0] == queue);
+        return fields is null ? 0 : int.Parse(fields[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> RabbitMqCtlAsync(string arguments)
     {
         var command = (Environment.GetEnvironmentVariable("SCREENING_RABBITMQCTL") ?? "rabbitmqctl").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var start = new ProcessStartInfo(command[0])
@@ -55,11 +63,13 @@ internal static class Infrastructure
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("rabbitmqctl did not start");
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
+        var stdout = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"rabbitmqctl {arguments} failed: {await stderr}");
         }
+
+        return stdout;
     }
 }

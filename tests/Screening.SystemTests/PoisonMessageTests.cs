@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Grpc.Net.Client;
 using Screening.Protos.V1;
 using Screening.Services.Tests;
@@ -29,7 +28,7 @@ public sealed class PoisonMessageTests
         Assert.Contains("injected", failed.StatusDetail, StringComparison.Ordinal);
         Assert.All(plates.Where(p => p != poison), p => Assert.Equal(PlateStatus.Ranked,
             cluster.IngestionClient.GetPlate(new GetPlateRequest { PlateId = p.PlateId }, deadline: DateTime.UtcNow.AddSeconds(10)).Status));
-        Assert.Equal(1, await ErrorQueueDepthAsync(cluster.VirtualHost, "plate-accepted_error"));
+        Assert.Equal(1, await Infrastructure.QueueDepthAsync(cluster.VirtualHost, "plate-accepted_error"));
 
         // The fix: a fitting process without the fault.
         var fixedFitting = new ServiceProcess("Screening.Fitting", "fitting-fixed", cluster.Settings(("Fitting__FailPlatesMatching", string.Empty)));
@@ -48,21 +47,5 @@ public sealed class PoisonMessageTests
         var compound = await cluster.SelectivityClient.GetCompoundAsync(
             new GetCompoundRequest { CompoundId = poison.Wells.First(w => w.Role == WellRole.Sample).CompoundId }, deadline: DateTime.UtcNow.AddSeconds(10));
         Assert.Single(compound.Curves, c => c.PlateId == poison.PlateId);
-    }
-
-    private static async Task<int> ErrorQueueDepthAsync(string virtualHost, string queue)
-    {
-        var command = (Environment.GetEnvironmentVariable("SCREENING_RABBITMQCTL") ?? "rabbitmqctl").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var part in command.Skip(1).Concat(["-q", "list_queues", "-p", virtualHost, "name", "messages"]))
-        {
-            start.ArgumentList.Add(part);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var line = output.Split('\n').Select(l => l.Split('\t')).FirstOrDefault(f => f.Length == 2 && f[0] == queue);
-        return line is null ? 0 : int.Parse(line[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

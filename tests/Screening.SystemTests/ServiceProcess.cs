@@ -48,6 +48,23 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process is null || _process.HasExited;
 
+    /// <summary>Resident memory now, from /proc (0 when not running).</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            try
+            {
+                var line = File.ReadLines($"/proc/{_process?.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+                return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+    }
+
     public async Task StartAsync(TimeSpan timeout)
     {
         var start = new ProcessStartInfo("dotnet")

@@ -16,6 +16,12 @@ public sealed class SelectivityOptions
     /// host's own gRPC address, right for the embedded host where Ingestion runs in-process.
     /// </summary>
     public string? IngestionUrl { get; set; }
+
+    /// <summary>
+    /// Fault injection for drills and tests: wait this long before storing each fitted plate,
+    /// to play a slow Selectivity (backpressure). 0, the default: off.
+    /// </summary>
+    public int SlowDownPerPlateMs { get; set; }
 }
 
 /// <summary>The web view's one channel to Ingestion (plate wells and QC for the plate page).</summary>
