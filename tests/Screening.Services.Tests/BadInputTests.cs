@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using Screening.Protos.V1;
@@ -101,6 +102,32 @@ public sealed class BadInputTests : IClassFixture<EmbeddedFactory>
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             _factory.Ingestion.SubmitPlateAsync(new SubmitPlateRequest { Plate = plate }, deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Ingestion:MaxPlatesPerStream")]
+    [InlineData("Ingestion:MaxStreamBytes")]
+    public async Task An_upload_stream_over_its_cap_is_cut_with_resource_exhausted_and_keeps_what_came_before(string setting)
+    {
+        var plates = TestPlates.Simulated(compounds: 16, replicates: 1).Take(4).ToArray();
+
+        // Room for two plates, not three.
+        var twoPlates = new SubmitPlateRequest { Plate = plates[0] }.CalculateSize() + new SubmitPlateRequest { Plate = plates[1] }.CalculateSize();
+        var cap = setting.EndsWith("Bytes", StringComparison.Ordinal) ? (twoPlates + 100).ToString(System.Globalization.CultureInfo.InvariantCulture) : "2";
+        using var capped = new EmbeddedFactory { Settings = new Dictionary<string, string?> { [setting] = cap } };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => TestPlates.SubmitAllAsync(capped.Ingestion, plates));
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        foreach (var kept in plates.Take(2))
+        {
+            var stored = await capped.Ingestion.GetPlateAsync(new GetPlateRequest { PlateId = kept.PlateId }, deadline: DateTime.UtcNow.AddSeconds(10));
+            Assert.Equal(kept.PlateId, stored.PlateId);
+        }
+
+        var beyond = await Assert.ThrowsAsync<RpcException>(() =>
+            capped.Ingestion.GetPlateAsync(new GetPlateRequest { PlateId = plates[2].PlateId }, deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, beyond.StatusCode);
     }
 
     /// <summary>Breaks one rule; returns the index of the well it broke (or -1 for plate-level rules).</summary>
