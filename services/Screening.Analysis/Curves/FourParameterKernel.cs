@@ -22,10 +22,7 @@ internal static class FourParameterKernel
     /// </summary>
     internal const double SumOfSquaresTolerance = 1e-10;
 
-    private const double InitialDamping = 1e-3;
-    private const double MinDamping = 1e-15;
-    private const double MaxDamping = 1e16;
-
+    // The damping schedule (initial, min, max) is the generic core's: see LevenbergMarquardt.
     /// <summary>
     /// Evaluate four points at a time with <see cref="Vector256"/> (vectorized exp, one division per point).
     /// Off: the scalar loop, which repeats the generic core's arithmetic exactly (the equivalence tests use it).
@@ -130,7 +127,7 @@ internal static class FourParameterKernel
             return new LeastSquaresOutcome(sse, 0, false);
         }
 
-        double lambda = InitialDamping;
+        double lambda = LevenbergMarquardt.InitialDamping;
         double growth = 2;
         int iterations = 0;
         while (iterations < maxIterations)
@@ -151,7 +148,7 @@ internal static class FourParameterKernel
             if (!Cholesky.TrySolve(damped, gradient, step, p))
             {
                 lambda *= 10;
-                if (lambda > MaxDamping)
+                if (lambda > LevenbergMarquardt.MaxDamping)
                 {
                     return Finish(new LeastSquaresOutcome(sse, iterations, true), normal, finalNormal);
                 }
@@ -173,7 +170,7 @@ internal static class FourParameterKernel
                 double predicted = LevenbergMarquardt.PredictedReduction(step, gradient, scale, lambda);
                 double rho = predicted > 0 ? (sse - trialSse) / predicted : 1;
                 double cube = (2 * rho) - 1;
-                lambda = Math.Max(lambda * Math.Max(1.0 / 3, 1 - (cube * cube * cube)), MinDamping);
+                lambda = Math.Max(lambda * Math.Max(1.0 / 3, 1 - (cube * cube * cube)), LevenbergMarquardt.MinDamping);
                 growth = 2;
                 bool settled = sumOfSquaresTest
                     && sse - trialSse <= SumOfSquaresTolerance * sse
@@ -199,7 +196,7 @@ internal static class FourParameterKernel
 
                 lambda *= growth;
                 growth *= 2;
-                if (lambda > MaxDamping)
+                if (lambda > LevenbergMarquardt.MaxDamping)
                 {
                     Scatter(estimates, map, full);
                     return Finish(new LeastSquaresOutcome(sse, iterations, true), normal, finalNormal);

@@ -34,11 +34,11 @@ internal static class LevenbergMarquardt
     /// <summary>Converged when the scaled step is this small relative to the scaled parameters (MINPACK's xtol).</summary>
     private const double StepTolerance = 1e-11;
 
-    private const double InitialDamping = 1e-3;
-    private const double MinDamping = 1e-15;
+    internal const double InitialDamping = 1e-3;
+    internal const double MinDamping = 1e-15;
 
     /// <summary>Beyond this damping no descent step exists at working precision: a (possibly bounded) minimum.</summary>
-    private const double MaxDamping = 1e16;
+    internal const double MaxDamping = 1e16;
 
     /// <summary>
     /// Minimizes sum r_i^2 from <paramref name="parameters"/>, which holds the estimates on return
