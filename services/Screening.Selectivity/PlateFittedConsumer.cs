@@ -16,7 +16,7 @@ namespace Screening.Selectivity;
 /// Stores each fitted plate once, updates the ranking and tells watchers and Ingestion.
 /// A redelivered message stores nothing new; PlateRanked is announced again, which is harmless.
 /// </summary>
-internal sealed class PlateFittedConsumer(ResultStore store, RankingCache cache, RankingFeed feed, IOptions<SelectivityOptions> options) : IConsumer<PlateFitted>
+internal sealed class PlateFittedConsumer(ResultStore store, RankingIndex rankings, IOptions<SelectivityOptions> options) : IConsumer<PlateFitted>
 {
     public async Task Consume(ConsumeContext<PlateFitted> context)
     {
@@ -40,32 +40,11 @@ internal sealed class PlateFittedConsumer(ResultStore store, RankingCache cache,
         activity?.SetTag("plate.stored", stored);
         if (stored)
         {
-            cache.Invalidate();
-            await PublishUpdateAsync(plate, context.CancellationToken).ConfigureAwait(false);
+            rankings.PlateStored(plate);
         }
 
         await context.Publish(new PlateRanked(plate.PlateId, plate.ContentHash, plate.Curves.Count, plate.QcPassed, DateTimeOffset.UtcNow),
             context.CancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task PublishUpdateAsync(PlateFitted plate, CancellationToken cancellationToken)
-    {
-        if (PlateVocabulary.ParseAssay(plate.Assay) is not { } assay)
-        {
-            return;
-        }
-
-        var compounds = plate.Curves.Select(c => c.CompoundId).Distinct(StringComparer.Ordinal).ToArray();
-        var rows = await store.CurvesAsync(plate.Assay, includeFailedQc: false, compounds, cancellationToken).ConfigureAwait(false);
-        var update = new RankingUpdate
-        {
-            PlateId = plate.PlateId,
-            Target = (PlateVocabulary.ParseTarget(plate.Target) ?? default).ToProto(),
-            Assay = assay.ToProto(),
-            RankedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
-        };
-        update.Compounds.AddRange(Ranking.Summarize(rows, assay).Select(s => Ranking.ToProto(s, 0)));
-        feed.Publish(update);
     }
 }
 

@@ -25,43 +25,26 @@ internal sealed record CompoundSummary(
 internal static class Ranking
 {
     /// <summary>Aggregates the curves of one assay type per compound and target, then compares SERT with NET.</summary>
-    public static List<CompoundSummary> Summarize(IEnumerable<CurveRow> rows, Analysis.Plates.AssayType assay)
-    {
-        var summaries = new List<CompoundSummary>();
-        foreach (var compound in rows.GroupBy(r => r.CompoundId, StringComparer.Ordinal))
-        {
-            // Plate order fixed (ordinal), so replicate means are bit-for-bit the same whatever
-            // order the database returned the rows in.
-            var sertRows = compound.Where(r => r.Target == "SERT").OrderBy(r => r.PlateId, StringComparer.Ordinal).ToArray();
-            var netRows = compound.Where(r => r.Target == "NET").OrderBy(r => r.PlateId, StringComparer.Ordinal).ToArray();
-            var sert = Aggregate(sertRows);
-            var net = Aggregate(netRows);
-            summaries.Add(new CompoundSummary(
-                compound.Key,
-                assay,
-                sert,
-                net,
-                sertRows.Length > 0 && sertRows.All(r => r.IsKi),
-                netRows.Length > 0 && netRows.All(r => r.IsKi),
-                SelectivityFold.Compare(sert, net)));
-        }
+    public static List<CompoundSummary> Summarize(IEnumerable<CurveRow> rows, Analysis.Plates.AssayType assay) =>
+        rows.GroupBy(r => r.CompoundId, StringComparer.Ordinal).Select(c => SummarizeCompound(c.Key, c, assay)).ToList();
 
-        return summaries;
-    }
-
-    /// <summary>
-    /// SERT-selective first: by log fold, highest first (a bound ranks at its bound);
-    /// compounds without a determined fold last, by id. The other order reverses the determined part.
-    /// </summary>
-    public static List<CompoundSummary> Order(IEnumerable<CompoundSummary> summaries, RankingOrder order)
+    /// <summary>One compound's curves of one assay type aggregated per target and compared.</summary>
+    public static CompoundSummary SummarizeCompound(string compoundId, IEnumerable<CurveRow> rows, Analysis.Plates.AssayType assay)
     {
-        var determined = summaries.Where(s => s.Call.IsDetermined);
-        var ordered = order == RankingOrder.NetSelectiveFirst
-            ? determined.OrderBy(s => s.Call.Log10Fold).ThenBy(s => s.CompoundId, StringComparer.Ordinal)
-            : determined.OrderByDescending(s => s.Call.Log10Fold).ThenBy(s => s.CompoundId, StringComparer.Ordinal);
-        return ordered
-            .Concat(summaries.Where(s => !s.Call.IsDetermined).OrderBy(s => s.CompoundId, StringComparer.Ordinal))
-            .ToList();
+        // Plate order fixed (ordinal), so replicate means are bit-for-bit the same whatever
+        // order the database returned the rows in.
+        var sertRows = rows.Where(r => r.Target == "SERT").OrderBy(r => r.PlateId, StringComparer.Ordinal).ToArray();
+        var netRows = rows.Where(r => r.Target == "NET").OrderBy(r => r.PlateId, StringComparer.Ordinal).ToArray();
+        var sert = Aggregate(sertRows);
+        var net = Aggregate(netRows);
+        return new CompoundSummary(
+            compoundId,
+            assay,
+            sert,
+            net,
+            sertRows.Length > 0 && sertRows.All(r => r.IsKi),
+            netRows.Length > 0 && netRows.All(r => r.IsKi),
+            SelectivityFold.Compare(sert, net));
     }
 
     public static RankedCompound ToProto(CompoundSummary s, int rank) => new()
@@ -134,92 +117,5 @@ internal static class Ranking
         }
 
         return ReplicateAggregate.Combine(observations);
-    }
-}
-
-/// <summary>
-/// The current rankings of both assay types, rebuilt from the database on the first query
-/// after a plate was stored (not on every query).
-/// </summary>
-internal sealed class RankingCache : IDisposable
-{
-    // One gauge for the process, reading every live cache (an in-process test host may hold several).
-    private static readonly ConcurrentDictionary<RankingCache, byte> Live = new();
-
-    private static readonly ObservableGauge<int> Size = Telemetry.Meter.CreateObservableGauge(
-        "screening.ranking.size",
-        () => Live.Keys.SelectMany(c => c.Sizes()),
-        "{compound}",
-        "Compounds in the QC-passed ranking of each assay type, as of the last ranking built.");
-
-    private readonly ResultStore _store;
-    private readonly Lock _gate = new();
-    private int _bindingSize = -1;
-    private int _uptakeSize = -1;
-
-    public RankingCache(ResultStore store)
-    {
-        _store = store;
-        _ = Size;
-        Live.TryAdd(this, 0);
-    }
-
-    public void Dispose() => Live.TryRemove(this, out _);
-
-    private IEnumerable<Measurement<int>> Sizes()
-    {
-        if (Volatile.Read(ref _bindingSize) is var binding and >= 0)
-        {
-            yield return new Measurement<int>(binding, new KeyValuePair<string, object?>("plate.assay", Analysis.Plates.AssayType.Binding.Name()));
-        }
-
-        if (Volatile.Read(ref _uptakeSize) is var uptake and >= 0)
-        {
-            yield return new Measurement<int>(uptake, new KeyValuePair<string, object?>("plate.assay", Analysis.Plates.AssayType.Uptake.Name()));
-        }
-    }
-
-    private readonly Dictionary<(Analysis.Plates.AssayType, bool, RankingOrder), (long Version, List<CompoundSummary> Ranking)> _rankings = [];
-    private long _version;
-
-    public void Invalidate() => Interlocked.Increment(ref _version);
-
-    public async Task<List<CompoundSummary>> GetAsync(Analysis.Plates.AssayType assay, bool includeFailedQc, RankingOrder order, CancellationToken cancellationToken)
-    {
-        var version = Interlocked.Read(ref _version);
-        lock (_gate)
-        {
-            if (_rankings.TryGetValue((assay, includeFailedQc, order), out var cached) && cached.Version == version)
-            {
-                return cached.Ranking;
-            }
-        }
-
-        // Both assay types together: each ranking flags where the other disagrees.
-        var (binding, uptake) = Ranking.MarkDisagreements(
-            await SummarizeAsync(Analysis.Plates.AssayType.Binding, includeFailedQc, cancellationToken).ConfigureAwait(false),
-            await SummarizeAsync(Analysis.Plates.AssayType.Uptake, includeFailedQc, cancellationToken).ConfigureAwait(false));
-        if (!includeFailedQc)
-        {
-            Volatile.Write(ref _bindingSize, binding.Count);
-            Volatile.Write(ref _uptakeSize, uptake.Count);
-        }
-
-        lock (_gate)
-        {
-            foreach (var o in new[] { RankingOrder.SertSelectiveFirst, RankingOrder.NetSelectiveFirst })
-            {
-                _rankings[(Analysis.Plates.AssayType.Binding, includeFailedQc, o)] = (version, Ranking.Order(binding, o));
-                _rankings[(Analysis.Plates.AssayType.Uptake, includeFailedQc, o)] = (version, Ranking.Order(uptake, o));
-            }
-
-            return _rankings[(assay, includeFailedQc, order)].Ranking;
-        }
-    }
-
-    private async Task<List<CompoundSummary>> SummarizeAsync(Analysis.Plates.AssayType assay, bool includeFailedQc, CancellationToken cancellationToken)
-    {
-        var rows = await _store.CurvesAsync(assay.Name(), includeFailedQc, null, cancellationToken).ConfigureAwait(false);
-        return Ranking.Summarize(rows, assay);
     }
 }

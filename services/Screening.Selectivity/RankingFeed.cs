@@ -37,6 +37,17 @@ internal sealed class RankingFeed
         return channel.Reader;
     }
 
+    public bool HasWatchers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _watchers.Count > 0;
+            }
+        }
+    }
+
     public void Publish(RankingUpdate update)
     {
         lock (_gate)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Dapper;
 using Screening.Contracts;
@@ -165,24 +166,38 @@ internal sealed class ResultStore(Database database)
         return true;
     }
 
-    /// <summary>Every curve usable for a ranking of one assay type (failed-QC plates only when asked).</summary>
-    public async Task<IReadOnlyList<CurveRow>> CurvesAsync(string assay, bool includeFailedQc, IReadOnlyCollection<string>? compounds, CancellationToken cancellationToken)
+    private const string RankingColumns = """
+        SELECT plate_id AS PlateId, compound_id AS CompoundId, target AS Target, assay AS Assay, log_potency AS LogPotency,
+               potency_se AS PotencySe, degrees_of_freedom AS DegreesOfFreedom, qualifier AS Qualifier, is_ki AS IsKi, qc_passed AS QcPassed
+        FROM curves
+        """;
+
+    /// <summary>The curves of some compounds usable for rankings (of one assay type, or both when null; failed-QC plates only when asked).</summary>
+    public async Task<IReadOnlyList<CurveRow>> CurvesAsync(string? assay, bool includeFailedQc, IReadOnlyCollection<string> compounds, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var sql = """
-            SELECT plate_id AS PlateId, compound_id AS CompoundId, target AS Target, assay AS Assay, log_potency AS LogPotency,
-                   potency_se AS PotencySe, degrees_of_freedom AS DegreesOfFreedom, qualifier AS Qualifier, is_ki AS IsKi, qc_passed AS QcPassed
-            FROM curves WHERE assay = @Assay AND (qc_passed = 1 OR @IncludeFailedQc = 1)
-            """;
-        if (compounds is not null)
-        {
-            sql += " AND " + database.IsOneOf("compound_id", "Compounds");
-        }
-
+        var sql = RankingColumns + " WHERE (qc_passed = 1 OR @IncludeFailedQc = 1) AND " + database.IsOneOf("compound_id", "Compounds")
+            + (assay is null ? string.Empty : " AND assay = @Assay");
         var rows = await connection.QueryAsync<CurveRow>(
-            new CommandDefinition(sql, new { Assay = assay, IncludeFailedQc = includeFailedQc ? 1 : 0, Compounds = compounds?.ToArray() }, cancellationToken: cancellationToken))
+            new CommandDefinition(sql, new { Assay = assay, IncludeFailedQc = includeFailedQc ? 1 : 0, Compounds = compounds.ToArray() }, cancellationToken: cancellationToken))
             .ConfigureAwait(false);
         return rows.AsList();
+    }
+
+    /// <summary>
+    /// Every curve of one assay type usable for its ranking, streamed in compound order (so a
+    /// ranking of any size is built one compound at a time).
+    /// </summary>
+    public async IAsyncEnumerable<CurveRow> AllCurvesAsync(string assay, bool includeFailedQc, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = connection.QueryUnbufferedAsync<CurveRow>(
+            RankingColumns + " WHERE assay = @Assay AND (qc_passed = 1 OR @IncludeFailedQc = 1) ORDER BY compound_id",
+            new { Assay = assay, IncludeFailedQc = includeFailedQc ? 1 : 0 });
+        await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return row;
+        }
     }
 
     public async Task<IReadOnlyList<CurveDetailRow>> CompoundCurvesAsync(string compoundId, CancellationToken cancellationToken)

@@ -21,7 +21,8 @@ public static partial class SelectivityExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddServiceDatabase(DatabaseName, ResultStore.Migrations);
         builder.Services.AddSingleton(sp => new ResultStore(sp.GetRequiredKeyedService<Database>(DatabaseName)));
-        builder.Services.AddSingleton<RankingCache>();
+        builder.Services.AddSingleton<RankingIndex>();
+        builder.Services.AddHostedService<RankingUpdater>();
         builder.Services.AddSingleton<RankingFeed>();
         builder.Services.AddOptions<SelectivityOptions>().BindConfiguration(SelectivityOptions.Section)
             .Validate(o => string.IsNullOrEmpty(o.IngestionUrl) || Uri.TryCreate(o.IngestionUrl, UriKind.Absolute, out _), "Selectivity:IngestionUrl must be an absolute URL.")

@@ -10,7 +10,7 @@ namespace Screening.Selectivity;
 
 /// <summary>gRPC face of Selectivity: rankings, a compound's evidence, and live updates.</summary>
 [Authorize(Policy = Permissions.Read)]
-internal sealed class SelectivityService(RankingCache cache, ResultStore store, RankingFeed feed) : Protos.V1.Selectivity.SelectivityBase
+internal sealed class SelectivityService(RankingIndex rankings, ResultStore store, RankingFeed feed) : Protos.V1.Selectivity.SelectivityBase
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
@@ -28,20 +28,40 @@ internal sealed class SelectivityService(RankingCache cache, ResultStore store, 
         }
 
         var order = request.Order == RankingOrder.Unspecified ? RankingOrder.SertSelectiveFirst : request.Order;
-        var ranking = await cache.GetAsync(assay, request.IncludeFailedQc, order, context.CancellationToken).ConfigureAwait(false);
+        var ranking = await rankings.SnapshotAsync(assay, request.IncludeFailedQc, context.CancellationToken).ConfigureAwait(false);
         var response = new GetRankingResponse { TotalCompounds = (uint)ranking.Count };
-        var end = Math.Min(ranking.Count, offset + pageSize);
+        var end = (int)Math.Min(ranking.Count, (long)offset + pageSize);
+        var page = new List<(int Position, string CompoundId)>();
         for (var i = offset; i < end; i++)
         {
-            response.Compounds.Add(Ranking.ToProto(ranking[i], i + 1));
+            page.Add((i, ranking.At(i, order).CompoundId));
         }
 
+        response.Compounds.AddRange(await PageAsync(rankings, assay, request.IncludeFailedQc, page, context.CancellationToken).ConfigureAwait(false));
         if (end < ranking.Count)
         {
             response.NextPageToken = end.ToString(CultureInfo.InvariantCulture);
         }
 
         return response;
+    }
+
+    /// <summary>Full rows for ranked compounds at their positions (0-based) in one assay type's ranking.</summary>
+    internal static async Task<List<RankedCompound>> PageAsync(
+        RankingIndex rankings, Analysis.Plates.AssayType assay, bool includeFailedQc, IReadOnlyList<(int Position, string CompoundId)> page, CancellationToken cancellationToken)
+    {
+        var summaries = await rankings.SummariesAsync(page.Select(p => p.CompoundId).ToArray(), includeFailedQc, cancellationToken).ConfigureAwait(false);
+        var rows = new List<RankedCompound>(page.Count);
+        foreach (var (position, compoundId) in page)
+        {
+            // A compound ranked a moment ago whose curves are gone (a newer plate revision) is skipped, not invented.
+            if (summaries.TryGetValue((assay, compoundId), out var summary))
+            {
+                rows.Add(Ranking.ToProto(summary, position + 1));
+            }
+        }
+
+        return rows;
     }
 
     public override async Task<GetCompoundResponse> GetCompound(GetCompoundRequest request, ServerCallContext context)
@@ -51,12 +71,12 @@ internal sealed class SelectivityService(RankingCache cache, ResultStore store, 
             throw new RpcException(new Status(StatusCode.InvalidArgument, "compound_id is required."));
         }
 
-        return await CompoundAsync(cache, store, request.CompoundId, context.CancellationToken).ConfigureAwait(false)
+        return await CompoundAsync(rankings, store, request.CompoundId, context.CancellationToken).ConfigureAwait(false)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"No fitted curves for compound {request.CompoundId}."));
     }
 
     /// <summary>A compound's summaries and curves (GetCompound, also for the web view); null when it has no curves.</summary>
-    internal static async Task<GetCompoundResponse?> CompoundAsync(RankingCache cache, ResultStore store, string compoundId, CancellationToken cancellationToken)
+    internal static async Task<GetCompoundResponse?> CompoundAsync(RankingIndex rankings, ResultStore store, string compoundId, CancellationToken cancellationToken)
     {
         var curves = await store.CompoundCurvesAsync(compoundId, cancellationToken).ConfigureAwait(false);
         if (curves.Count == 0)
@@ -65,13 +85,13 @@ internal sealed class SelectivityService(RankingCache cache, ResultStore store, 
         }
 
         var response = new GetCompoundResponse { CompoundId = compoundId };
+        var summaries = await rankings.SummariesAsync([compoundId], includeFailedQc: false, cancellationToken).ConfigureAwait(false);
         foreach (var assay in new[] { Analysis.Plates.AssayType.Binding, Analysis.Plates.AssayType.Uptake })
         {
-            var ranking = await cache.GetAsync(assay, includeFailedQc: false, RankingOrder.SertSelectiveFirst, cancellationToken).ConfigureAwait(false);
-            var index = ranking.FindIndex(s => s.CompoundId == compoundId);
-            if (index >= 0)
+            if (summaries.TryGetValue((assay, compoundId), out var summary)
+                && await rankings.PositionAsync(assay, compoundId, cancellationToken).ConfigureAwait(false) is { } position)
             {
-                response.Summaries.Add(Ranking.ToProto(ranking[index], index + 1));
+                response.Summaries.Add(Ranking.ToProto(summary, position + 1));
             }
         }
 

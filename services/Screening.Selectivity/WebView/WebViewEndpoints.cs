@@ -34,13 +34,13 @@ internal static class WebViewEndpoints
 
         web.MapGet("/api/ranking", RankingAsync);
         web.MapGet("/api/ranking/events", EventsAsync);
-        web.MapGet("/api/compounds/{id}", async (string id, RankingCache cache, ResultStore store, CancellationToken ct) =>
-            await SelectivityService.CompoundAsync(cache, store, id, ct).ConfigureAwait(false) is { } compound
+        web.MapGet("/api/compounds/{id}", async (string id, RankingIndex rankings, ResultStore store, CancellationToken ct) =>
+            await SelectivityService.CompoundAsync(rankings, store, id, ct).ConfigureAwait(false) is { } compound
                 ? Results.Text(Json.Format(compound), "application/json")
                 : Results.NotFound());
 
-        web.MapGet("/compounds/{id}", async (string id, RankingCache cache, ResultStore store, CancellationToken ct) =>
-            await SelectivityService.CompoundAsync(cache, store, id, ct).ConfigureAwait(false) is { } compound
+        web.MapGet("/compounds/{id}", async (string id, RankingIndex rankings, ResultStore store, CancellationToken ct) =>
+            await SelectivityService.CompoundAsync(rankings, store, id, ct).ConfigureAwait(false) is { } compound
                 ? Results.Text(Pages.Compound(compound), "text/html; charset=utf-8")
                 : Results.Text(Pages.NotFound($"No fitted curves for compound {id}."), "text/html; charset=utf-8", statusCode: 404));
         web.MapGet("/plates/{id}", async (string id, IngestionLink ingestion, HttpContext http, CancellationToken ct) =>
@@ -48,15 +48,38 @@ internal static class WebViewEndpoints
                 ? Results.Text(Pages.Plate(plate), "text/html; charset=utf-8")
                 : Results.Text(Pages.NotFound(error!.Value.Message), "text/html; charset=utf-8", statusCode: error.Value.Status));
 
-        web.MapGet("/plots/compound/{id}.svg", async (string id, RankingCache cache, ResultStore store, CancellationToken ct) =>
-            await SelectivityService.CompoundAsync(cache, store, id, ct).ConfigureAwait(false) is { } compound
+        web.MapGet("/plots/compound/{id}.svg", async (string id, RankingIndex rankings, ResultStore store, CancellationToken ct) =>
+            await SelectivityService.CompoundAsync(rankings, store, id, ct).ConfigureAwait(false) is { } compound
                 ? Svg(DoseResponsePlot.Render(compound))
                 : Results.NotFound());
-        web.MapGet("/plots/selectivity.svg", async (string? assay, RankingCache cache, CancellationToken ct) =>
+        web.MapGet("/plots/selectivity.svg", async (string? assay, RankingIndex rankings, CancellationToken ct) =>
         {
+            // The most selective compounds either way and the reference panel: a map of a
+            // million points would be neither drawable nor readable.
             var domain = ParseAssay(assay) ?? Analysis.Plates.AssayType.Binding;
-            var ranking = await cache.GetAsync(domain, includeFailedQc: false, RankingOrder.SertSelectiveFirst, ct).ConfigureAwait(false);
-            return Svg(SelectivityMapPlot.Render(ranking.Select((s, i) => Ranking.ToProto(s, i + 1))));
+            var ranking = await rankings.SnapshotAsync(domain, includeFailedQc: false, ct).ConfigureAwait(false);
+            var positions = Enumerable.Range(0, Math.Min(ranking.Count, MapCompounds / 2))
+                .Concat(Enumerable.Range(Math.Max(0, ranking.Determined - (MapCompounds / 2)), Math.Min(ranking.Determined, MapCompounds / 2)))
+                .Distinct()
+                .Select(i => (i, ranking.At(i, RankingOrder.SertSelectiveFirst).CompoundId))
+                .Concat(SelectivityMapPlot.ReferenceNames.Select(name => (Position: -1, CompoundId: name)))
+                .DistinctBy(p => p.CompoundId, StringComparer.Ordinal)
+                .ToList();
+            var located = new List<(int, string)>(positions.Count);
+            foreach (var (position, id) in positions)
+            {
+                if (position >= 0)
+                {
+                    located.Add((position, id));
+                }
+                else if (await rankings.PositionAsync(domain, id, ct).ConfigureAwait(false) is { } found)
+                {
+                    located.Add((found, id));
+                }
+            }
+
+            var rows = await SelectivityService.PageAsync(rankings, domain, includeFailedQc: false, located.DistinctBy(p => p.Item1).ToList(), ct).ConfigureAwait(false);
+            return Svg(SelectivityMapPlot.Render(rows.OrderBy(r => r.Rank)));
         });
         web.MapGet("/plots/plate/{id}.svg", async (string id, IngestionLink ingestion, HttpContext http, CancellationToken ct) =>
             await PlateAsync(ingestion, id, http, ct).ConfigureAwait(false) is var (plate, error) && plate is not null
@@ -70,7 +93,7 @@ internal static class WebViewEndpoints
     /// GetRanking (order: SERT-selective first unless asked otherwise); without filter and sort the
     /// compounds are exactly GetRanking's, page by page.
     /// </summary>
-    private static async Task<IResult> RankingAsync(HttpRequest request, RankingCache cache, CancellationToken ct)
+    private static async Task<IResult> RankingAsync(HttpRequest request, RankingIndex rankings, CancellationToken ct)
     {
         var query = request.Query;
         var assay = ParseAssay(query["assay"]);
@@ -83,45 +106,49 @@ internal static class WebViewEndpoints
         var includeFailedQc = string.Equals(query["include_failed_qc"], "true", StringComparison.OrdinalIgnoreCase);
         var pageSize = Math.Clamp(Int(query["page_size"], 50), 1, 1000);
         var page = Math.Max(1, Int(query["page"], 1));
-        var ranking = await cache.GetAsync(assay.Value, includeFailedQc, order, ct).ConfigureAwait(false);
+        var ranking = await rankings.SnapshotAsync(assay.Value, includeFailedQc, ct).ConfigureAwait(false);
 
-        IEnumerable<RankedCompound> rows = ranking.Select((s, i) => Ranking.ToProto(s, i + 1));
+        // Filter and sort on the compact points every compound keeps; full rows only for the page shown.
+        IEnumerable<(int Position, RankEntry Entry)> rows = ranking.InOrder(order).Select((e, i) => (i, e));
         var preference = (string?)query["preference"] switch
         {
-            "sert" => Preference.Sert,
-            "net" => Preference.Net,
-            "none" => Preference.None,
-            _ => (Preference?)null,
+            "sert" => Analysis.Selectivity.Preference.Sert,
+            "net" => Analysis.Selectivity.Preference.Net,
+            "none" => Analysis.Selectivity.Preference.None,
+            _ => (Analysis.Selectivity.Preference?)null,
         };
         if (preference is { } p)
         {
-            rows = rows.Where(r => r.Preference == p);
+            rows = rows.Where(r => r.Entry.Point.Preference == p);
         }
 
         var descending = string.Equals(query["desc"], "true", StringComparison.OrdinalIgnoreCase);
-        Func<RankedCompound, IComparable>? key = (string?)query["sort"] switch
+        Func<(int Position, RankEntry Entry), IComparable>? key = (string?)query["sort"] switch
         {
-            "compound" => r => r.CompoundId,
-            "sert" => r => r.Sert?.MeanPki ?? double.NegativeInfinity,
-            "net" => r => r.Net?.MeanPki ?? double.NegativeInfinity,
-            "fold" => r => r.SelectivityFold > 0 ? r.SelectivityFold : double.NegativeInfinity,
-            "rank" => r => r.Rank,
+            "compound" => r => r.Entry.CompoundId,
+            "sert" => r => OrLowest(r.Entry.Point.SertPotency),
+            "net" => r => OrLowest(r.Entry.Point.NetPotency),
+            "fold" => r => OrLowest(r.Entry.Point.Log10Fold),
+            "rank" => r => r.Position,
             _ => null,
         };
         if (key is not null)
         {
-            rows = descending ? rows.OrderByDescending(key).ThenBy(r => r.Rank) : rows.OrderBy(key).ThenBy(r => r.Rank);
+            rows = descending ? rows.OrderByDescending(key).ThenBy(r => r.Position) : rows.OrderBy(key).ThenBy(r => r.Position);
         }
 
         var matching = rows.ToList();
         var pageCount = Math.Max(1, (matching.Count + pageSize - 1) / pageSize);
         page = Math.Min(page, pageCount);
+        var shown = matching.Skip((page - 1) * pageSize).Take(pageSize).Select(r => (r.Position, r.Entry.CompoundId)).ToList();
         var json = new StringBuilder("{\"compounds\":[");
-        json.AppendJoin(',', matching.Skip((page - 1) * pageSize).Take(pageSize).Select(r => Json.Format(r)));
+        json.AppendJoin(',', (await SelectivityService.PageAsync(rankings, assay.Value, includeFailedQc, shown, ct).ConfigureAwait(false)).Select(r => Json.Format(r)));
         json.Append(CultureInfo.InvariantCulture,
             $"],\"totalCompounds\":{ranking.Count},\"matching\":{matching.Count},\"page\":{page},\"pageCount\":{pageCount},\"pageSize\":{pageSize}}}");
         return Results.Text(json.ToString(), "application/json");
     }
+
+    private static double OrLowest(double value) => double.IsFinite(value) ? value : double.NegativeInfinity;
 
     /// <summary>Server-sent events: one "ranking" event per ranked plate (the WatchRanking feed).</summary>
     private static async Task EventsAsync(HttpContext context, RankingFeed feed)
@@ -150,6 +177,9 @@ internal static class WebViewEndpoints
             // The page went away.
         }
     }
+
+    /// <summary>Compounds drawn on the selectivity map: half from each end of the ranking, plus the reference panel.</summary>
+    private const int MapCompounds = 2000;
 
     private static async Task<(GetPlateResponse? Plate, (int Status, string Message)? Error)> PlateAsync(IngestionLink ingestion, string id, HttpContext http, CancellationToken ct)
     {
