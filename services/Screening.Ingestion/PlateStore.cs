@@ -215,19 +215,45 @@ internal sealed class PlateStore(Database database, Outbox outbox)
             qc.Passed,
             wells,
             now);
-        await Outbox.EnqueueAsync(connection, transaction, announcement).ConfigureAwait(false);
+        var payload = await Outbox.EnqueueAsync(connection, transaction, announcement).ConfigureAwait(false);
 
         // Kept so the plate can be announced again, exactly as first accepted (ReplayAsync).
         await connection.ExecuteAsync(
             "UPDATE plates SET announcement = @Announcement WHERE plate_id = @PlateId",
-            new { plate.PlateId, Announcement = JsonSerializer.Serialize(announcement, JsonSerializerOptions.Web) },
+            new { plate.PlateId, Announcement = payload },
             transaction).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         outbox.Signal();
 
-        var stored = await FindAsync(plate.PlateId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Plate {plate.PlateId} was committed but cannot be read back.");
-        return (revision == 1 ? AcceptOutcome.Accepted : AcceptOutcome.Replaced, stored);
+        if (revision > 1)
+        {
+            var replacedRow = await FindAsync(plate.PlateId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Plate {plate.PlateId} was committed but cannot be read back.");
+            return (AcceptOutcome.Replaced, replacedRow);
+        }
+
+        // A new plate is exactly what was just inserted: no read back.
+        return (AcceptOutcome.Accepted, new StoredPlate
+        {
+            PlateId = row.PlateId,
+            ContentHash = hash,
+            Target = row.Target,
+            Assay = row.Assay,
+            PlateFormat = row.Format,
+            WellCount = row.WellCount,
+            Status = row.Status,
+            ZPrime = row.ZPrime,
+            SignalToBackground = row.SignalToBackground,
+            TotalCv = row.TotalCv,
+            NsbCv = row.NsbCv,
+            MeanTotal = row.MeanTotal,
+            MeanNsb = row.MeanNsb,
+            QcPassed = qc.Passed,
+            ZPrimeThreshold = row.Threshold,
+            AcceptedAt = row.Now,
+            UpdatedAt = row.Now,
+            Revision = 1,
+        });
     }
 
     public async Task<StoredPlate?> FindAsync(string plateId, CancellationToken cancellationToken)

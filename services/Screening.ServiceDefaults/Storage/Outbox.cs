@@ -69,21 +69,26 @@ public sealed class Outbox : IDisposable
             );
             """);
 
-    /// <summary>Writes a message inside the caller's transaction. Call <see cref="Signal"/> after commit.</summary>
-    public static Task EnqueueAsync<T>(DbConnection connection, DbTransaction transaction, T message)
+    /// <summary>
+    /// Writes a message inside the caller's transaction and returns it as written (web JSON).
+    /// Call <see cref="Signal"/> after commit.
+    /// </summary>
+    public static async Task<string> EnqueueAsync<T>(DbConnection connection, DbTransaction transaction, T message)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return connection.ExecuteAsync(
+        var payload = JsonSerializer.Serialize(message, Json);
+        await connection.ExecuteAsync(
             "INSERT INTO outbox (message_type, payload, trace_parent, created_at) VALUES (@Type, @Payload, @TraceParent, @CreatedAt)",
             new
             {
                 Type = typeof(T).FullName,
-                Payload = JsonSerializer.Serialize(message, Json),
+                Payload = payload,
                 TraceParent = Activity.Current?.Id,
                 CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             },
-            transaction);
+            transaction).ConfigureAwait(false);
+        return payload;
     }
 
     /// <summary>Wakes the dispatcher: something was committed.</summary>
@@ -107,7 +112,11 @@ public sealed class Outbox : IDisposable
     }
 }
 
-/// <summary>Publishes committed outbox rows in order and deletes each once the broker has it.</summary>
+/// <summary>
+/// Publishes committed outbox rows, a batch at a time in id order, and deletes each once the
+/// broker has it. Within a batch messages are in flight together, so their order is not
+/// kept: consumers rely on revisions and content hashes, never on arrival order.
+/// </summary>
 public sealed partial class OutboxDispatcher(
     Outbox outbox,
     IServiceScopeFactory scopes,
@@ -180,26 +189,40 @@ public sealed partial class OutboxDispatcher(
 
         using var scope = scopes.CreateScope();
         var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
-        foreach (var row in rows)
+
+        // The whole batch in flight at once (the broker confirms each; waiting for one before
+        // sending the next caps dispatch at one round trip per message), then one DELETE for
+        // every row the broker took. Rows whose publish failed stay for the next attempt.
+        var publishes = rows.Select(row => PublishAsync(publisher, row, cancellationToken)).ToArray();
+        try
         {
-            var type = typeof(Contracts.PlateAccepted).Assembly.GetType(row.MessageType)
-                ?? throw new InvalidOperationException($"Outbox row {row.Id} has unknown message type {row.MessageType}.");
-            var message = JsonSerializer.Deserialize(row.Payload, type, Outbox.Json)
-                ?? throw new InvalidOperationException($"Outbox row {row.Id} has an empty payload.");
-
-            // Continue the trace of the request that wrote the row.
-            using (var activity = Telemetry.Source.StartActivity("outbox publish", ActivityKind.Producer, row.TraceParent))
+            await Task.WhenAll(publishes).ConfigureAwait(false);
+        }
+        finally
+        {
+            var taken = rows.Where((_, i) => publishes[i].IsCompletedSuccessfully).Select(r => r.Id).ToArray();
+            if (taken.Length > 0)
             {
-                activity?.SetTag("messaging.message.type", type.Name);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(PublishTimeout);
-                await publisher.Publish(message, type, timeout.Token).ConfigureAwait(false);
+                await connection.ExecuteAsync($"DELETE FROM outbox WHERE {outbox.Database.IsOneOf("id", "Ids")}", new { Ids = taken }).ConfigureAwait(false);
             }
-
-            await connection.ExecuteAsync("DELETE FROM outbox WHERE id = @Id", new { row.Id }).ConfigureAwait(false);
         }
 
         return rows.Count;
+    }
+
+    private static async Task PublishAsync(IPublishEndpoint publisher, OutboxRow row, CancellationToken cancellationToken)
+    {
+        var type = typeof(Contracts.PlateAccepted).Assembly.GetType(row.MessageType)
+            ?? throw new InvalidOperationException($"Outbox row {row.Id} has unknown message type {row.MessageType}.");
+        var message = JsonSerializer.Deserialize(row.Payload, type, Outbox.Json)
+            ?? throw new InvalidOperationException($"Outbox row {row.Id} has an empty payload.");
+
+        // Continue the trace of the request that wrote the row.
+        using var activity = Telemetry.Source.StartActivity("outbox publish", ActivityKind.Producer, row.TraceParent);
+        activity?.SetTag("messaging.message.type", type.Name);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PublishTimeout);
+        await publisher.Publish(message, type, timeout.Token).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch is paused (Outbox:Dispatch = false): accepted work stays in the outbox")]
