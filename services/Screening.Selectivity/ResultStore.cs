@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Dapper;
+using Screening.Analysis.Plates;
 using Screening.Contracts;
 using Screening.ServiceDefaults.Storage;
 
@@ -95,6 +96,14 @@ internal sealed class ResultStore(Database database)
             CREATE INDEX curves_assay ON curves (assay, qc_passed);
             """),
         new(2, "plate revisions", _ => "ALTER TABLE plates ADD COLUMN revision INTEGER NOT NULL DEFAULT 1"),
+
+        // Everything a ranking reads of a curve, in compound order per assay type: building a
+        // ranking and summarizing a page of compounds read this index alone, never the rows
+        // (each of which carries its ~1.4 kB fit).
+        new(3, "covering index for rankings", _ => """
+            CREATE INDEX curves_ranking ON curves (assay, compound_id, target, plate_id, qc_passed, log_potency, potency_se, degrees_of_freedom, qualifier, is_ki);
+            DROP INDEX curves_assay;
+            """),
     ];
 
     /// <summary>
@@ -142,29 +151,63 @@ internal sealed class ResultStore(Database database)
             },
             transaction).ConfigureAwait(false);
 
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO curves (plate_id, compound_id, target, assay, qc_passed, log_potency, potency_se, degrees_of_freedom, qualifier, is_ki, fit)
-            VALUES (@PlateId, @CompoundId, @Target, @Assay, @QcPassed, @LogPotency, @PotencySe, @DegreesOfFreedom, @Qualifier, @IsKi, @Fit)
-            """,
-            plate.Curves.Select(c => new
-            {
-                plate.PlateId,
-                c.CompoundId,
-                plate.Target,
-                plate.Assay,
-                QcPassed = plate.QcPassed ? 1 : 0,
-                LogPotency = Math.Log10((c.KiNm ?? c.Ic50Nm) * 1e-9) is var l && double.IsFinite(l) ? l : 0,
-                PotencySe = c.LogIC50Se,
-                c.DegreesOfFreedom,
-                Qualifier = c.Ic50Qualifier,
-                IsKi = c.KiNm is null ? 0 : 1,
-                Fit = JsonSerializer.Serialize(c),
-            }),
-            transaction).ConfigureAwait(false);
+        var curves = plate.Curves.Select(c => new
+        {
+            plate.PlateId,
+            c.CompoundId,
+            plate.Target,
+            plate.Assay,
+            QcPassed = plate.QcPassed ? 1 : 0,
+            LogPotency = Math.Log10((c.KiNm ?? c.Ic50Nm) * 1e-9) is var l && double.IsFinite(l) ? l : 0,
+            PotencySe = c.LogIC50Se,
+            c.DegreesOfFreedom,
+            Qualifier = c.Ic50Qualifier,
+            IsKi = c.KiNm is null ? 0 : 1,
+            Fit = JsonSerializer.Serialize(c),
+        }).ToArray();
+        if (database.Provider == StorageProvider.Postgres)
+        {
+            // One statement for the whole plate (arrays unnested server-side), not a round trip per curve.
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO curves (plate_id, compound_id, target, assay, qc_passed, log_potency, potency_se, degrees_of_freedom, qualifier, is_ki, fit)
+                SELECT @PlateId, c.compound_id, @Target, @Assay, @QcPassed, c.log_potency, c.potency_se, c.degrees_of_freedom, c.qualifier, c.is_ki, c.fit
+                FROM unnest(@CompoundIds, @LogPotencies, @PotencySes, @DegreesOfFreedom, @Qualifiers, @IsKi, @Fits)
+                    AS c (compound_id, log_potency, potency_se, degrees_of_freedom, qualifier, is_ki, fit)
+                """,
+                new
+                {
+                    plate.PlateId,
+                    plate.Target,
+                    plate.Assay,
+                    QcPassed = plate.QcPassed ? 1 : 0,
+                    CompoundIds = curves.Select(c => c.CompoundId).ToArray(),
+                    LogPotencies = curves.Select(c => c.LogPotency).ToArray(),
+                    PotencySes = curves.Select(c => c.PotencySe).ToArray(),
+                    DegreesOfFreedom = curves.Select(c => c.DegreesOfFreedom).ToArray(),
+                    Qualifiers = curves.Select(c => c.Qualifier).ToArray(),
+                    IsKi = curves.Select(c => c.IsKi).ToArray(),
+                    Fits = curves.Select(c => c.Fit).ToArray(),
+                },
+                transaction).ConfigureAwait(false);
+        }
+        else
+        {
+            // In-process SQLite: a statement per curve costs no round trip.
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO curves (plate_id, compound_id, target, assay, qc_passed, log_potency, potency_se, degrees_of_freedom, qualifier, is_ki, fit)
+                VALUES (@PlateId, @CompoundId, @Target, @Assay, @QcPassed, @LogPotency, @PotencySe, @DegreesOfFreedom, @Qualifier, @IsKi, @Fit)
+                """,
+                curves,
+                transaction).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
+
+    private static readonly string[] AssayNames = [AssayType.Binding.Name(), AssayType.Uptake.Name()];
 
     private const string RankingColumns = """
         SELECT plate_id AS PlateId, compound_id AS CompoundId, target AS Target, assay AS Assay, log_potency AS LogPotency,
@@ -176,10 +219,11 @@ internal sealed class ResultStore(Database database)
     public async Task<IReadOnlyList<CurveRow>> CurvesAsync(string? assay, bool includeFailedQc, IReadOnlyCollection<string> compounds, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var sql = RankingColumns + " WHERE (qc_passed = 1 OR @IncludeFailedQc = 1) AND " + database.IsOneOf("compound_id", "Compounds")
-            + (assay is null ? string.Empty : " AND assay = @Assay");
+        var sql = RankingColumns + " WHERE " + database.IsOneOf("assay", "Assays") + " AND " + database.IsOneOf("compound_id", "Compounds")
+            + " AND (qc_passed = 1 OR @IncludeFailedQc = 1)";
+        var assays = assay is null ? AssayNames : [assay];
         var rows = await connection.QueryAsync<CurveRow>(
-            new CommandDefinition(sql, new { Assay = assay, IncludeFailedQc = includeFailedQc ? 1 : 0, Compounds = compounds.ToArray() }, cancellationToken: cancellationToken))
+            new CommandDefinition(sql, new { Assays = assays, IncludeFailedQc = includeFailedQc ? 1 : 0, Compounds = compounds.ToArray() }, cancellationToken: cancellationToken))
             .ConfigureAwait(false);
         return rows.AsList();
     }
