@@ -24,6 +24,7 @@ public static class Cli
             FitCommand.Create(context),
             ReplayCommand.Create(context),
             PlotCommand.Create(context),
+            BenchCommand.Create(context),
         };
         var configuration = new InvocationConfiguration
         {

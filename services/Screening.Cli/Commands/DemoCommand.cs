@@ -176,7 +176,8 @@ internal static class DemoCommand
 #pragma warning restore CA1308
     }
 
-    private static void TryDelete(string directory)
+    /// <summary>Removes a temporary data directory, if it can.</summary>
+    internal static void TryDelete(string directory)
     {
         try
         {

@@ -16,12 +16,7 @@ internal static class SimulateCommand
         var directory = new Argument<string>("OUTDIR") { Description = "where to write the CSV files and truth.json (created if missing)" };
         var compounds = CompoundsOption();
         var seed = SeedOption();
-        var format = new Option<int>("--format")
-        {
-            Description = "plate format (wells)",
-            DefaultValueFactory = _ => (int)PlateFormat.Wells384,
-        };
-        format.AcceptOnlyFromAmong("96", "384", "1536");
+        var format = FormatOption();
         var replicates = new Option<int>("--replicates")
         {
             Description = "replicate plates per target and assay",
@@ -60,6 +55,18 @@ internal static class SimulateCommand
             }
         });
         return compounds;
+    }
+
+    /// <summary>`--format 96|384|1536`, 384 by default.</summary>
+    public static Option<int> FormatOption()
+    {
+        var format = new Option<int>("--format")
+        {
+            Description = "plate format (wells)",
+            DefaultValueFactory = _ => (int)PlateFormat.Wells384,
+        };
+        format.AcceptOnlyFromAmong("96", "384", "1536");
+        return format;
     }
 
     public static Option<int> SeedOption() => new("--seed")
