@@ -7,6 +7,11 @@ namespace Screening.Analysis.Curves;
 /// </summary>
 public static class StudentT
 {
+    // Quantiles at whole degrees of freedom (replicate means, single curves) are asked for
+    // again and again with the same few probabilities: remembered exactly, per (p, df).
+    private const int MaxCachedDegreesOfFreedom = 4096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double Probability, int DegreesOfFreedom), double> WholeDegreeQuantiles = new();
+
     /// <summary>P(T &lt;= t) on <paramref name="degreesOfFreedom"/> degrees of freedom; NaN for invalid arguments.</summary>
     public static double CumulativeProbability(double t, double degreesOfFreedom)
     {
@@ -42,6 +47,17 @@ public static class StudentT
             return 0;
         }
 
+        if (degreesOfFreedom <= MaxCachedDegreesOfFreedom && degreesOfFreedom == Math.Floor(degreesOfFreedom)
+            && (WholeDegreeQuantiles.Count < 64 * MaxCachedDegreesOfFreedom || WholeDegreeQuantiles.ContainsKey((probability, (int)degreesOfFreedom))))
+        {
+            return WholeDegreeQuantiles.GetOrAdd((probability, (int)degreesOfFreedom), static key => Solve(key.Probability, key.DegreesOfFreedom));
+        }
+
+        return Solve(probability, degreesOfFreedom);
+    }
+
+    private static double Solve(double probability, double degreesOfFreedom)
+    {
         // Solve Q(t) = tail for t > 0 on the smaller tail, so no precision is lost to 1 - p.
         double tail = probability > 0.5 ? 1 - probability : probability;
         double t = UpperQuantile(tail, degreesOfFreedom);

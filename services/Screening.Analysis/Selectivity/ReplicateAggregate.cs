@@ -32,8 +32,8 @@ public sealed record AggregatedPotency(
 
     public double Ci95HighNanomolar => Math.Pow(10, MeanLogMolar + HalfWidth + 9);
 
-    /// <summary>Half-width of the 95 % interval of the mean log potency (t on <see cref="DegreesOfFreedom"/>).</summary>
-    public double HalfWidth => Qualifier == Qualifier.Equal && DegreesOfFreedom > 0 && double.IsFinite(StandardError)
+    /// <summary>Half-width of the 95 % interval of the mean log potency (t on <see cref="DegreesOfFreedom"/>), computed once.</summary>
+    public double HalfWidth { get; } = Qualifier == Qualifier.Equal && DegreesOfFreedom > 0 && double.IsFinite(StandardError)
         ? StudentT.Quantile(0.975, DegreesOfFreedom) * StandardError
         : double.NaN;
 }
