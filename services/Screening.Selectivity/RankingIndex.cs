@@ -276,14 +276,36 @@ internal sealed partial class RankingIndex : IDisposable
 
     private async Task<List<RankEntry>> EntriesAsync(AssayType assay, bool includeFailedQc)
     {
+        // The database streams one compound after another; summarizing them (aggregates, the
+        // fold's t interval) is the larger cost, so chunks of compounds are summarized on the
+        // other cores while reading goes on, with a bounded number of chunks in flight.
+        const int ChunkCompounds = 4096;
         var entries = new List<RankEntry>();
+        var inFlight = new Queue<Task<RankEntry[]>>();
+        var chunk = new List<CurveRow[]>(ChunkCompounds);
         var compound = new List<CurveRow>();
+
+        async Task FlushAsync()
+        {
+            var groups = chunk;
+            chunk = new List<CurveRow[]>(ChunkCompounds);
+            inFlight.Enqueue(Task.Run(() => groups.Select(g => Entry(g, assay)).ToArray()));
+            while (inFlight.Count > Environment.ProcessorCount)
+            {
+                entries.AddRange(await inFlight.Dequeue().ConfigureAwait(false));
+            }
+        }
+
         await foreach (var row in _store.AllCurvesAsync(assay.Name(), includeFailedQc, CancellationToken.None).ConfigureAwait(false))
         {
             if (compound.Count > 0 && !string.Equals(compound[0].CompoundId, row.CompoundId, StringComparison.Ordinal))
             {
-                entries.Add(Entry(compound, assay));
+                chunk.Add([.. compound]);
                 compound.Clear();
+                if (chunk.Count == ChunkCompounds)
+                {
+                    await FlushAsync().ConfigureAwait(false);
+                }
             }
 
             compound.Add(row);
@@ -291,13 +313,19 @@ internal sealed partial class RankingIndex : IDisposable
 
         if (compound.Count > 0)
         {
-            entries.Add(Entry(compound, assay));
+            chunk.Add([.. compound]);
+        }
+
+        await FlushAsync().ConfigureAwait(false);
+        while (inFlight.Count > 0)
+        {
+            entries.AddRange(await inFlight.Dequeue().ConfigureAwait(false));
         }
 
         return entries;
     }
 
-    private static RankEntry Entry(List<CurveRow> rows, AssayType assay)
+    private static RankEntry Entry(CurveRow[] rows, AssayType assay)
     {
         var summary = Ranking.SummarizeCompound(rows[0].CompoundId, rows, assay);
         return new RankEntry(summary.CompoundId, RankPoint.Of(summary));
