@@ -4,6 +4,12 @@ using Screening.Benchmarks;
 // In-process by default: BenchmarkDotNet's default toolchain generates and builds a project per run,
 // outside any --artifacts-path and next to whatever else is building on the machine. Pass
 // --inProcess yourself, or any --runtimes/--toolchain choice, to decide otherwise.
+if (args.Contains("--ranking"))
+{
+    await RankingAtScale.RunAsync(args);
+    return;
+}
+
 if (args.Contains("--quick"))
 {
     QuickRun.Run();
