@@ -24,6 +24,12 @@ internal enum AcceptOutcome
     Replaced,
 }
 
+/// <summary>The outbox's measure of unfinished work: plates announced and not yet ranked (or failed).</summary>
+internal sealed class UnfinishedPlates(PlateStore store) : IOutboxWork
+{
+    public Task<int> InFlightAsync(CancellationToken cancellationToken) => store.UnfinishedAsync(cancellationToken);
+}
+
 /// <summary>A plate row as stored (Dapper fills it by column name).</summary>
 internal sealed class StoredPlate
 {
@@ -340,6 +346,15 @@ internal sealed class PlateStore(Database database, Outbox outbox)
                 From = from,
                 Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             }).ConfigureAwait(false);
+    }
+
+    /// <summary>Plates announced to Fitting whose work is not finished: received or fitted, less those still in the outbox.</summary>
+    public async Task<int> UnfinishedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<int>(
+            $"SELECT CAST((SELECT COUNT(*) FROM plates WHERE status IN ('{PlateStatusNames.Received}', '{PlateStatusNames.Fitted}')) - (SELECT COUNT(*) FROM outbox) AS INTEGER)")
+            .ConfigureAwait(false);
     }
 
     /// <summary>

@@ -22,6 +22,20 @@ public sealed class OutboxOptions
     /// test of a crash between commit and publish); it is sent once dispatch is back on.
     /// </summary>
     public bool Dispatch { get; set; } = true;
+
+    /// <summary>
+    /// At most this much announced work unfinished at once (0: no limit). Past it, committed
+    /// rows wait in the outbox, on disk, until work finishes: with a transport that queues in
+    /// process memory (the embedded default) a flood of plates then cannot fill the memory.
+    /// Needs an <see cref="IOutboxWork"/> to say how much is unfinished.
+    /// </summary>
+    public int MaxInFlight { get; set; }
+}
+
+/// <summary>How much work announced through the outbox is not finished yet (see <see cref="OutboxOptions.MaxInFlight"/>).</summary>
+public interface IOutboxWork
+{
+    Task<int> InFlightAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -121,7 +135,8 @@ public sealed partial class OutboxDispatcher(
     Outbox outbox,
     IServiceScopeFactory scopes,
     IOptions<OutboxOptions> options,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    ILogger<OutboxDispatcher> logger,
+    IOutboxWork? work = null) : BackgroundService
 {
     private const int BatchSize = 100;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -178,10 +193,21 @@ public sealed partial class OutboxDispatcher(
 
     private async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
+        var limit = BatchSize;
+        if (options.Value.MaxInFlight > 0 && work is not null)
+        {
+            limit = Math.Min(limit, options.Value.MaxInFlight - await work.InFlightAsync(cancellationToken).ConfigureAwait(false));
+            if (limit <= 0)
+            {
+                // Full: wait for finished work to signal (or the poll interval), rows stay on disk.
+                return 0;
+            }
+        }
+
         await using var connection = await outbox.Database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = (await connection.QueryAsync<OutboxRow>(
             "SELECT id AS Id, message_type AS MessageType, payload AS Payload, trace_parent AS TraceParent FROM outbox ORDER BY id LIMIT @BatchSize",
-            new { BatchSize }).ConfigureAwait(false)).AsList();
+            new { BatchSize = limit }).ConfigureAwait(false)).AsList();
         if (rows.Count == 0)
         {
             return 0;
