@@ -71,7 +71,12 @@ internal static class RankingAtScale
         {
             Console.WriteLine($"seeding {compounds:N0} compounds, {4L * compounds:N0} curves ({database.Provider}) ...");
             var seeding = Stopwatch.StartNew();
-            await SeedAsync(database, compounds);
+            // Seeding writes gigabytes in a few statements: no command timeout for it.
+            await SeedAsync(
+                database.Provider == StorageProvider.Postgres
+                    ? new Database(database.Name, database.Provider, new NpgsqlConnectionStringBuilder(database.ConnectionString) { CommandTimeout = 0 }.ConnectionString)
+                    : database,
+                compounds);
             Console.WriteLine($"seeded in {seeding.Elapsed.TotalSeconds:F0} s");
         }
         else
@@ -265,25 +270,28 @@ internal static class RankingAtScale
                 await plates.CompleteAsync();
             }
 
-            await using var curves = await connection.BeginBinaryImportAsync(
-                "COPY curves (plate_id, compound_id, target, assay, qc_passed, log_potency, potency_se, degrees_of_freedom, qualifier, is_ki, fit) FROM STDIN (FORMAT BINARY)");
-            foreach (var c in all.SelectMany(p => p.Curves))
+            await using (var curves = await connection.BeginBinaryImportAsync(
+                "COPY curves (plate_id, compound_id, target, assay, qc_passed, log_potency, potency_se, degrees_of_freedom, qualifier, is_ki, fit) FROM STDIN (FORMAT BINARY)"))
             {
-                await curves.StartRowAsync();
-                await curves.WriteAsync(c.PlateId);
-                await curves.WriteAsync(c.CompoundId);
-                await curves.WriteAsync(c.Target);
-                await curves.WriteAsync(c.Assay);
-                await curves.WriteAsync(c.QcPassed ? 1 : 0);
-                await curves.WriteAsync(c.LogPotency);
-                await curves.WriteAsync(c.Se);
-                await curves.WriteAsync(18);
-                await curves.WriteAsync(c.Qualifier);
-                await curves.WriteAsync(c.IsKi ? 1 : 0);
-                await curves.WriteAsync(c.Fit);
+                foreach (var c in all.SelectMany(p => p.Curves))
+                {
+                    await curves.StartRowAsync();
+                    await curves.WriteAsync(c.PlateId);
+                    await curves.WriteAsync(c.CompoundId);
+                    await curves.WriteAsync(c.Target);
+                    await curves.WriteAsync(c.Assay);
+                    await curves.WriteAsync(c.QcPassed ? 1 : 0);
+                    await curves.WriteAsync(c.LogPotency);
+                    await curves.WriteAsync(c.Se);
+                    await curves.WriteAsync(18);
+                    await curves.WriteAsync(c.Qualifier);
+                    await curves.WriteAsync(c.IsKi ? 1 : 0);
+                    await curves.WriteAsync(c.Fit);
+                }
+
+                await curves.CompleteAsync();
             }
 
-            await curves.CompleteAsync();
             await using var analyze = new NpgsqlCommand("ANALYZE curves; ANALYZE plates", connection);
             await analyze.ExecuteNonQueryAsync();
             return;
