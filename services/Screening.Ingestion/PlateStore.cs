@@ -159,6 +159,7 @@ internal sealed class PlateStore(Database database, Outbox outbox)
             Now = now.ToUnixTimeMilliseconds(),
         };
 
+        using var writing = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var revision = 1;
@@ -202,6 +203,7 @@ internal sealed class PlateStore(Database database, Outbox outbox)
             if (replaced == 0)
             {
                 await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                writing.Dispose();
                 var current = await FindAsync(plate.PlateId, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"Plate {plate.PlateId} vanished while being accepted.");
                 return (current.ContentHash == hash ? AcceptOutcome.Duplicate : AcceptOutcome.Conflict, current);
@@ -229,6 +231,7 @@ internal sealed class PlateStore(Database database, Outbox outbox)
             new { plate.PlateId, Announcement = payload },
             transaction).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        writing.Dispose();
         outbox.Signal();
 
         if (revision > 1)
@@ -276,6 +279,7 @@ internal sealed class PlateStore(Database database, Outbox outbox)
     /// </summary>
     public async Task<IReadOnlyList<string>> ReplayAsync(IReadOnlyCollection<string> plateIds, bool allFailed, CancellationToken cancellationToken)
     {
+        using var writing = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var rows = (await connection.QueryAsync<(string PlateId, string? Announcement)>(
@@ -326,6 +330,7 @@ internal sealed class PlateStore(Database database, Outbox outbox)
             PlateStatusNames.Failed => new[] { PlateStatusNames.Received },
             _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
         };
+        using var writing = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(
             $"""

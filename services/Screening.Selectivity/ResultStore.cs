@@ -113,6 +113,7 @@ internal sealed class ResultStore(Database database)
     /// </summary>
     public async Task<bool> StoreAsync(PlateFitted plate, CancellationToken cancellationToken)
     {
+        using var writing = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var existing = await connection.QuerySingleOrDefaultAsync<(string Hash, long Revision)?>(

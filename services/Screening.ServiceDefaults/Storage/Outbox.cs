@@ -229,6 +229,7 @@ public sealed partial class OutboxDispatcher(
             var taken = rows.Where((_, i) => publishes[i].IsCompletedSuccessfully).Select(r => r.Id).ToArray();
             if (taken.Length > 0)
             {
+                using var writing = await outbox.Database.EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
                 await connection.ExecuteAsync($"DELETE FROM outbox WHERE {outbox.Database.IsOneOf("id", "Ids")}", new { Ids = taken }).ConfigureAwait(false);
             }
         }
