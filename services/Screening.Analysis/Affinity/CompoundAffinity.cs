@@ -88,17 +88,22 @@ public static class CompoundAffinityAnalysis
     /// (<see cref="NoiseOf"/>) so the outlier test judges each residual against the noise expected at
     /// its level. The least-squares fits stay unweighted.
     /// </summary>
-    public static CompoundAffinity Analyze(CompoundCurve curve, double? ligandNm, double? kdNm, ResponseNoise? noise)
+    public static CompoundAffinity Analyze(CompoundCurve curve, double? ligandNm, double? kdNm, ResponseNoise? noise) =>
+        Analyze(curve, ligandNm, kdNm, noise, RobustFitMethod.LorentzianMinimum);
+
+    /// <summary>As above, with the outlier test's robust fit computed by <paramref name="robustFit"/> (for comparisons).</summary>
+    internal static CompoundAffinity Analyze(CompoundCurve curve, double? ligandNm, double? kdNm, ResponseNoise? noise, RobustFitMethod robustFit)
     {
         ArgumentNullException.ThrowIfNull(curve);
         double[] x = curve.LogMolar;
         double[] y = curve.PercentSpecific;
 
-        var first = PlateauPolicy(x, y);
+        // The intermediate fits are values (CurveFitValues); only the reported one becomes a record.
+        PolicyFit first = PlateauPolicy(x, y);
         OutlierScan scan = OutlierScan.None;
-        if (IsFitted(first.Fit))
+        if (IsFitted(first.Fit.Status))
         {
-            scan = RobustOutlierTest.Scan(x, y, first.Options, first.Fit.Estimates, RobustOutlierTest.DefaultQ, noise);
+            scan = RobustOutlierTest.Scan(x, y, first.Options, first.Fit.Estimates, RobustOutlierTest.DefaultQ, noise, robustFit);
         }
         else if (first.Fit.Status == FitStatus.Flat)
         {
@@ -106,26 +111,23 @@ public static class CompoundAffinityAnalysis
         }
 
         var (keptX, keptY) = (x, y);
-        var policy = first;
+        PolicyFit policy = first;
         if (scan.Outliers.Count > 0)
         {
             (keptX, keptY) = WithoutPoints(x, y, scan.Outliers);
             policy = PlateauPolicy(keptX, keptY);
         }
 
-        CurveFitResult fit = policy.Fit;
+        CurveFitValues fit = policy.Fit;
         var choice = ModelChoice.FreeHill;
         double f = double.NaN;
         double p = double.NaN;
-        if (IsFitted(fit) && double.IsFinite(fit.Estimates.HillSlope))
+        if (IsFitted(fit.Status) && double.IsFinite(fit.Estimates.HillSlope))
         {
-            var hillOne = DoseResponseFitter.Fit(keptX, keptY, policy.Options with
+            DoseResponseFitter.Fit(keptX, keptY, HillOneOptions(policy, fit.Estimates.HillSlope > 0 ? 1 : -1), out CurveFitValues hillOne);
+            if (IsFitted(hillOne.Status))
             {
-                FixedHillSlope = fit.Estimates.HillSlope > 0 ? 1 : -1,
-            });
-            if (IsFitted(hillOne))
-            {
-                (f, p) = ExtraSumOfSquares(hillOne, fit);
+                (f, p) = ExtraSumOfSquares(hillOne.SumOfSquares, hillOne.DegreesOfFreedom, fit.SumOfSquares, fit.DegreesOfFreedom);
                 if (!(p < HillTestAlpha))
                 {
                     fit = hillOne;
@@ -134,7 +136,8 @@ public static class CompoundAffinityAnalysis
             }
         }
 
-        var flags = new List<string>(8);
+        CurveFitResult reported = fit.ToResult();
+        var flags = new List<string>(4);
         if (policy.TopFixed)
         {
             flags.Add("top_fixed");
@@ -161,12 +164,12 @@ public static class CompoundAffinityAnalysis
             flags.Add("hill_far_from_unity");
         }
 
-        if (choice == ModelChoice.FreeHill && IsFitted(fit) && (hill < MinPlausibleHill || hill > MaxPlausibleHill))
+        if (choice == ModelChoice.FreeHill && IsFitted(fit.Status) && (hill < MinPlausibleHill || hill > MaxPlausibleHill))
         {
             flags.Add("hill_outside_0.5_2.5");
         }
 
-        if (IsCiWiderThanTestedRange(fit))
+        if (IsCiWiderThanTestedRange(reported))
         {
             flags.Add("ci_wider_than_tested_range");
         }
@@ -176,7 +179,7 @@ public static class CompoundAffinityAnalysis
             flags.Add("outliers_masked");
         }
 
-        var maskedWells = new string[scan.Outliers.Count];
+        string[] maskedWells = scan.Outliers.Count == 0 ? [] : new string[scan.Outliers.Count];
         for (int i = 0; i < maskedWells.Length; i++)
         {
             int index = scan.Outliers[i];
@@ -184,12 +187,12 @@ public static class CompoundAffinityAnalysis
         }
 
         Potency? ki = ligandNm is { } l && kdNm is { } kd ? ChengPrusoff.ToKi(fit.IC50, l, kd) : null;
-        return new CompoundAffinity(curve.CompoundId, fit, fit.IC50, ki, flags)
+        return new CompoundAffinity(curve.CompoundId, reported, fit.IC50, ki, flags)
         {
             ModelChoice = choice,
             HillFStatistic = f,
             HillPValue = p,
-            CurveClass = NcgcCurveClass.Classify(fit, keptX),
+            CurveClass = NcgcCurveClass.Classify(reported, keptX),
             MaskedPoints = scan.Outliers,
             MaskedWells = maskedWells,
             RobustStandardDeviation = scan.RobustStandardDeviation,
@@ -218,20 +221,25 @@ public static class CompoundAffinityAnalysis
     {
         ArgumentNullException.ThrowIfNull(simple);
         ArgumentNullException.ThrowIfNull(full);
-        int extra = simple.DegreesOfFreedom - full.DegreesOfFreedom;
-        if (extra < 1 || full.DegreesOfFreedom < 1)
+        return ExtraSumOfSquares(simple.SumOfSquares, simple.DegreesOfFreedom, full.SumOfSquares, full.DegreesOfFreedom);
+    }
+
+    private static (double F, double P) ExtraSumOfSquares(double simpleSumOfSquares, int simpleDegreesOfFreedom, double fullSumOfSquares, int fullDegreesOfFreedom)
+    {
+        int extra = simpleDegreesOfFreedom - fullDegreesOfFreedom;
+        if (extra < 1 || fullDegreesOfFreedom < 1)
         {
             return (double.NaN, double.NaN);
         }
 
-        double gain = Math.Max(simple.SumOfSquares - full.SumOfSquares, 0);
-        if (full.SumOfSquares <= 0)
+        double gain = Math.Max(simpleSumOfSquares - fullSumOfSquares, 0);
+        if (fullSumOfSquares <= 0)
         {
             return gain > 0 ? (double.PositiveInfinity, 0) : (0, 1);
         }
 
-        double f = gain / extra / (full.SumOfSquares / full.DegreesOfFreedom);
-        return (f, FDistribution.UpperTail(f, extra, full.DegreesOfFreedom));
+        double f = gain / extra / (fullSumOfSquares / fullDegreesOfFreedom);
+        return (f, FDistribution.UpperTail(f, extra, fullDegreesOfFreedom));
     }
 
     /// <summary>
@@ -245,7 +253,7 @@ public static class CompoundAffinityAnalysis
             && !(fit.IC50.Ci95HighLogMolar - fit.IC50.Ci95LowLogMolar <= fit.MaxLogMolar - fit.MinLogMolar);
     }
 
-    private static bool IsFitted(CurveFitResult fit) => fit.Status is FitStatus.Converged or FitStatus.NotConverged;
+    private static bool IsFitted(FitStatus status) => status is FitStatus.Converged or FitStatus.NotConverged;
 
     private static (double[] X, double[] Y) WithoutPoints(double[] x, double[] y, IReadOnlyList<int> masked)
     {
@@ -269,23 +277,36 @@ public static class CompoundAffinityAnalysis
         return (keptX, keptY);
     }
 
-    private sealed record PolicyFit(CurveFitResult Fit, FitOptions Options, bool TopFixed, bool BottomFixed);
+    private readonly record struct PolicyFit(CurveFitValues Fit, FitOptions Options, bool TopFixed, bool BottomFixed);
+
+    // The options of the plateau policy and of the Hill = ±1 fits, made once: (top fixed, bottom fixed) -> index 2 top + bottom.
+    private static readonly FitOptions[] PlateauOptions =
+    [
+        FitOptions.Default,
+        FitOptions.Default with { FixedBottom = ControlBottom },
+        FitOptions.Default with { FixedTop = ControlTop },
+        FitOptions.Default with { FixedTop = ControlTop, FixedBottom = ControlBottom },
+    ];
+
+    private static readonly FitOptions[] RisingHillOneOptions = [.. PlateauOptions.Select(o => o with { FixedHillSlope = 1 })];
+    private static readonly FitOptions[] FallingHillOneOptions = [.. PlateauOptions.Select(o => o with { FixedHillSlope = -1 })];
+
+    private static int PlateauIndex(bool topFixed, bool bottomFixed) => (topFixed ? 2 : 0) + (bottomFixed ? 1 : 0);
+
+    private static FitOptions HillOneOptions(PolicyFit policy, int sign) =>
+        (sign > 0 ? RisingHillOneOptions : FallingHillOneOptions)[PlateauIndex(policy.TopFixed, policy.BottomFixed)];
 
     private static PolicyFit PlateauPolicy(double[] x, double[] y)
     {
-        var fit = DoseResponseFitter.Fit(x, y, FitOptions.Default);
-        if (IsFitted(fit))
+        DoseResponseFitter.Fit(x, y, FitOptions.Default, out CurveFitValues fit);
+        if (IsFitted(fit.Status))
         {
-            var (topDefined, bottomDefined) = PlateausDefined(fit);
+            var (topDefined, bottomDefined) = PlateausDefined(fit.Estimates, fit.MinLogMolar, fit.MaxLogMolar);
             if (!topDefined || !bottomDefined)
             {
-                var options = FitOptions.Default with
-                {
-                    FixedTop = topDefined ? null : ControlTop,
-                    FixedBottom = bottomDefined ? null : ControlBottom,
-                };
-                var constrained = DoseResponseFitter.Fit(x, y, options);
-                if (IsFitted(constrained))
+                FitOptions options = PlateauOptions[PlateauIndex(!topDefined, !bottomDefined)];
+                DoseResponseFitter.Fit(x, y, options, out CurveFitValues constrained);
+                if (IsFitted(constrained.Status))
                 {
                     return new PolicyFit(constrained, options, !topDefined, !bottomDefined);
                 }
@@ -294,20 +315,21 @@ public static class CompoundAffinityAnalysis
 
         return new PolicyFit(fit, FitOptions.Default, false, false);
     }
-    private static (bool Top, bool Bottom) PlateausDefined(CurveFitResult fit)
+
+    private static (bool Top, bool Bottom) PlateausDefined(LogisticParameters estimates, double minLogMolar, double maxLogMolar)
     {
-        var hill = Math.Abs(fit.Estimates.HillSlope);
+        var hill = Math.Abs(estimates.HillSlope);
         if (!double.IsFinite(hill) || hill < 1e-6)
         {
             return (false, false);
         }
 
         var reach = PlateauReach / hill;
-        var logIC50 = fit.Estimates.LogIC50;
-        var lowSide = fit.MinLogMolar <= logIC50 - reach;
-        var highSide = fit.MaxLogMolar >= logIC50 + reach;
+        var logIC50 = estimates.LogIC50;
+        var lowSide = minLogMolar <= logIC50 - reach;
+        var highSide = maxLogMolar >= logIC50 + reach;
 
         // With a negative (inhibitory) slope Top is approached at low concentrations.
-        return fit.Estimates.HillSlope < 0 ? (lowSide, highSide) : (highSide, lowSide);
+        return estimates.HillSlope < 0 ? (lowSide, highSide) : (highSide, lowSide);
     }
 }

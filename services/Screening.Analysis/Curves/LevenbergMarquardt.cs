@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Screening.Analysis.Curves;
 
 /// <summary>
@@ -179,6 +182,20 @@ internal static class LevenbergMarquardt
         return reduction;
     }
 
+    /// <inheritdoc cref="PredictedReduction(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double PredictedReduction(ref double step, ref double gradient, ref double scale, double lambda, int p)
+    {
+        double reduction = 0;
+        for (int i = 0; i < p; i++)
+        {
+            double s = Unsafe.Add(ref step, i);
+            reduction += s * (Unsafe.Add(ref gradient, i) + (lambda * Unsafe.Add(ref scale, i) * s));
+        }
+
+        return reduction;
+    }
+
     /// <summary>The residual sum of squares at <paramref name="parameters"/> (NaN if any residual is not finite).</summary>
     public static double SumOfSquares<TModel>(TModel model, ReadOnlySpan<double> parameters)
         where TModel : ILeastSquaresModel, allows ref struct
@@ -269,35 +286,50 @@ internal static class LevenbergMarquardt
     }
 
     /// <summary>Marquardt's scale diag(J'J), floored so a parameter without influence still gets damped.</summary>
-    internal static void DampingScale(ReadOnlySpan<double> normal, Span<double> scale, int p)
+    internal static void DampingScale(ReadOnlySpan<double> normal, Span<double> scale, int p) =>
+        DampingScale(ref MemoryMarshal.GetReference(normal), ref MemoryMarshal.GetReference(scale), p);
+
+    /// <inheritdoc cref="DampingScale(ReadOnlySpan{double}, Span{double}, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void DampingScale(ref double normal, ref double scale, int p)
     {
         double largest = 0;
         for (int i = 0; i < p; i++)
         {
-            largest = Math.Max(largest, normal[(i * p) + i]);
+            largest = Math.Max(largest, Unsafe.Add(ref normal, (i * p) + i));
         }
 
         double floor = Math.Max(largest * 1e-12, 1e-300);
         for (int i = 0; i < p; i++)
         {
-            scale[i] = Math.Max(normal[(i * p) + i], floor);
+            Unsafe.Add(ref scale, i) = Math.Max(Unsafe.Add(ref normal, (i * p) + i), floor);
         }
     }
 
-    internal static bool IsNegligibleStep(ReadOnlySpan<double> from, ReadOnlySpan<double> to, ReadOnlySpan<double> scale)
+    /// <summary>
+    /// MINPACK's xtol test: ||D (to - from)|| &lt;= xtol ||D from||, D = diag(J'J)^(1/2) (the damping scale),
+    /// compared squared so no square root is taken.
+    /// </summary>
+    internal static bool IsNegligibleStep(ReadOnlySpan<double> from, ReadOnlySpan<double> to, ReadOnlySpan<double> scale) =>
+        from.Length <= to.Length && from.Length <= scale.Length
+        && IsNegligibleStep(ref MemoryMarshal.GetReference(from), ref MemoryMarshal.GetReference(to), ref MemoryMarshal.GetReference(scale), from.Length);
+
+    /// <inheritdoc cref="IsNegligibleStep(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsNegligibleStep(ref readonly double from, ref readonly double to, ref readonly double scale, int p)
     {
         double stepNorm = 0;
         double parameterNorm = 0;
-        for (int i = 0; i < from.Length; i++)
+        for (int i = 0; i < p; i++)
         {
-            double d = Math.Sqrt(scale[i]);
-            double s = d * (to[i] - from[i]);
-            double x = d * from[i];
-            stepNorm += s * s;
-            parameterNorm += x * x;
+            double d = Unsafe.Add(ref Unsafe.AsRef(in scale), i);
+            double a = Unsafe.Add(ref Unsafe.AsRef(in from), i);
+            double s = Unsafe.Add(ref Unsafe.AsRef(in to), i) - a;
+            stepNorm += d * s * s;
+            parameterNorm += d * a * a;
         }
 
-        return Math.Sqrt(stepNorm) <= StepTolerance * Math.Sqrt(parameterNorm);
+        return stepNorm <= StepTolerance * StepTolerance * parameterNorm;
     }
 
     internal static void Project(Span<double> parameters, ReadOnlySpan<double> lower, ReadOnlySpan<double> upper)
@@ -309,54 +341,44 @@ internal static class LevenbergMarquardt
     }
 }
 
-/// <summary>Cholesky factorization A = L L' for the small symmetric positive-definite systems of the fitter.</summary>
+/// <summary>
+/// Cholesky factorization A = L L' for the small symmetric positive-definite systems of the fitter.
+/// Only the lower triangle of A is read. Elements are addressed by reference (no bounds checks: these
+/// run once or more per LM iteration, and p is at most <see cref="LevenbergMarquardt.MaxParameters"/>).
+/// </summary>
 internal static class Cholesky
 {
     /// <summary>Factors row-major <paramref name="a"/> (p x p) in place into its lower triangle.</summary>
-    public static bool TryFactor(Span<double> a, int p)
+    public static bool TryFactor(Span<double> a, int p) =>
+        a.Length >= p * p && TryFactor(ref MemoryMarshal.GetReference(a), p);
+
+    /// <summary>Solves A x = b; <paramref name="a"/> may be overwritten (by its factor).</summary>
+    public static bool TrySolve(Span<double> a, ReadOnlySpan<double> b, Span<double> x, int p) =>
+        a.Length >= p * p && b.Length >= p && x.Length >= p
+        && TrySolve(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(x), p);
+
+    /// <summary>As <see cref="TrySolve(Span{double}, ReadOnlySpan{double}, Span{double}, int)"/> on p x p, p and p elements from the references.</summary>
+    internal static bool TrySolve(ref double a, ref readonly double b, ref double x, int p)
     {
-        for (int j = 0; j < p; j++)
+        if (p == 4)
         {
-            double d = a[(j * p) + j];
-            for (int k = 0; k < j; k++)
-            {
-                d -= a[(j * p) + k] * a[(j * p) + k];
-            }
-
-            if (!(d > 0) || !double.IsFinite(d))
-            {
-                return false;
-            }
-
-            double l = Math.Sqrt(d);
-            a[(j * p) + j] = l;
-            for (int i = j + 1; i < p; i++)
-            {
-                double s = a[(i * p) + j];
-                for (int k = 0; k < j; k++)
-                {
-                    s -= a[(i * p) + k] * a[(j * p) + k];
-                }
-
-                a[(i * p) + j] = s / l;
-            }
+            return TrySolve4(ref a, in b, ref x);
         }
 
-        return true;
-    }
+        if (p == 3)
+        {
+            return TrySolve3(ref a, in b, ref x);
+        }
 
-    /// <summary>Solves A x = b, destroying <paramref name="a"/>.</summary>
-    public static bool TrySolve(Span<double> a, ReadOnlySpan<double> b, Span<double> x, int p)
-    {
-        if (!TryFactor(a, p))
+        if (!TryFactor(ref a, p))
         {
             return false;
         }
 
-        SolveFactored(a, b, x, p);
-        foreach (double value in x[..p])
+        SolveFactored(ref a, in b, ref x, p);
+        for (int i = 0; i < p; i++)
         {
-            if (!double.IsFinite(value))
+            if (!double.IsFinite(Unsafe.Add(ref x, i)))
             {
                 return false;
             }
@@ -368,6 +390,11 @@ internal static class Cholesky
     /// <summary>Writes A^-1 into <paramref name="inverse"/>, leaving <paramref name="a"/> unchanged.</summary>
     public static bool TryInvert(ReadOnlySpan<double> a, Span<double> inverse, int p)
     {
+        if (p == 4 && a.Length >= 16 && inverse.Length >= 16)
+        {
+            return TryInvert4(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(inverse));
+        }
+
         Span<double> factor = stackalloc double[LevenbergMarquardt.MaxParameters * LevenbergMarquardt.MaxParameters];
         Span<double> unit = stackalloc double[LevenbergMarquardt.MaxParameters];
         Span<double> column = stackalloc double[LevenbergMarquardt.MaxParameters];
@@ -382,7 +409,7 @@ internal static class Cholesky
         {
             unit.Clear();
             unit[j] = 1;
-            SolveFactored(factor, unit, column, p);
+            SolveFactored(ref MemoryMarshal.GetReference(factor), in MemoryMarshal.GetReference(unit), ref MemoryMarshal.GetReference(column), p);
             for (int i = 0; i < p; i++)
             {
                 if (!double.IsFinite(column[i]))
@@ -397,29 +424,228 @@ internal static class Cholesky
         return true;
     }
 
-    private static void SolveFactored(ReadOnlySpan<double> l, ReadOnlySpan<double> b, Span<double> x, int p)
+    /// <summary>
+    /// <see cref="TrySolve(ref double, ref readonly double, ref double, int)"/> for p = 4 written out: the same
+    /// operations in the same order as the loops of <see cref="TryFactor(ref double, int)"/> and
+    /// <see cref="SolveFactored"/> (identical results), without their loop control. The factor is not stored back.
+    /// </summary>
+    private static bool TrySolve4(ref double a, ref readonly double b, ref double x)
+    {
+        double a00 = a, a10 = Unsafe.Add(ref a, 4), a11 = Unsafe.Add(ref a, 5);
+        double a20 = Unsafe.Add(ref a, 8), a21 = Unsafe.Add(ref a, 9), a22 = Unsafe.Add(ref a, 10);
+        double a30 = Unsafe.Add(ref a, 12), a31 = Unsafe.Add(ref a, 13), a32 = Unsafe.Add(ref a, 14), a33 = Unsafe.Add(ref a, 15);
+        double d = a00;
+        if (!(d > 0) || !double.IsFinite(d))
+        {
+            return false;
+        }
+
+        double l00 = Math.Sqrt(d);
+        double l10 = a10 / l00, l20 = a20 / l00, l30 = a30 / l00;
+        d = a11 - (l10 * l10);
+        if (!(d > 0) || !double.IsFinite(d))
+        {
+            return false;
+        }
+
+        double l11 = Math.Sqrt(d);
+        double l21 = (a21 - (l20 * l10)) / l11;
+        double l31 = (a31 - (l30 * l10)) / l11;
+        d = a22 - (l20 * l20) - (l21 * l21);
+        if (!(d > 0) || !double.IsFinite(d))
+        {
+            return false;
+        }
+
+        double l22 = Math.Sqrt(d);
+        double l32 = (a32 - (l30 * l20) - (l31 * l21)) / l22;
+        d = a33 - (l30 * l30) - (l31 * l31) - (l32 * l32);
+        if (!(d > 0) || !double.IsFinite(d))
+        {
+            return false;
+        }
+
+        double l33 = Math.Sqrt(d);
+        ref double br = ref Unsafe.AsRef(in b);
+        double y0 = br / l00;
+        double y1 = (Unsafe.Add(ref br, 1) - (l10 * y0)) / l11;
+        double y2 = (Unsafe.Add(ref br, 2) - (l20 * y0) - (l21 * y1)) / l22;
+        double y3 = (Unsafe.Add(ref br, 3) - (l30 * y0) - (l31 * y1) - (l32 * y2)) / l33;
+        double x3 = y3 / l33;
+        double x2 = (y2 - (l32 * x3)) / l22;
+        double x1 = (y1 - (l21 * x2) - (l31 * x3)) / l11;
+        double x0 = (y0 - (l10 * x1) - (l20 * x2) - (l30 * x3)) / l00;
+        x = x0;
+        Unsafe.Add(ref x, 1) = x1;
+        Unsafe.Add(ref x, 2) = x2;
+        Unsafe.Add(ref x, 3) = x3;
+        return double.IsFinite(x0) && double.IsFinite(x1) && double.IsFinite(x2) && double.IsFinite(x3);
+    }
+
+    /// <summary>
+    /// <see cref="TryInvert"/> for p = 4 written out: the factor and the four solves for the unit vectors are the
+    /// operations of the loops in the same order (zero terms included), so the inverse is the same to the bit.
+    /// </summary>
+    private static bool TryInvert4(ref readonly double a, ref double inverse)
+    {
+        ref double ar = ref Unsafe.AsRef(in a);
+        double d = ar;
+        if (!(d > 0) || !double.IsFinite(d))
+        {
+            return false;
+        }
+
+        double l00 = Math.Sqrt(d);
+        double l10 = Unsafe.Add(ref ar, 4) / l00, l20 = Unsafe.Add(ref ar, 8) / l00, l30 = Unsafe.Add(ref ar, 12) / l00;
+        d = Unsafe.Add(ref ar, 5) - (l10 * l10);
+        if (!(d > 0) || !double.IsFinite(d))
+        {
+            return false;
+        }
+
+        double l11 = Math.Sqrt(d);
+        double l21 = (Unsafe.Add(ref ar, 9) - (l20 * l10)) / l11;
+        double l31 = (Unsafe.Add(ref ar, 13) - (l30 * l10)) / l11;
+        d = Unsafe.Add(ref ar, 10) - (l20 * l20) - (l21 * l21);
+        if (!(d > 0) || !double.IsFinite(d))
+        {
+            return false;
+        }
+
+        double l22 = Math.Sqrt(d);
+        double l32 = (Unsafe.Add(ref ar, 14) - (l30 * l20) - (l31 * l21)) / l22;
+        d = Unsafe.Add(ref ar, 15) - (l30 * l30) - (l31 * l31) - (l32 * l32);
+        if (!(d > 0) || !double.IsFinite(d))
+        {
+            return false;
+        }
+
+        double l33 = Math.Sqrt(d);
+        for (int j = 0; j < 4; j++)
+        {
+            double b0 = j == 0 ? 1 : 0, b1 = j == 1 ? 1 : 0, b2 = j == 2 ? 1 : 0, b3 = j == 3 ? 1 : 0;
+            double y0 = b0 / l00;
+            double y1 = (b1 - (l10 * y0)) / l11;
+            double y2 = (b2 - (l20 * y0) - (l21 * y1)) / l22;
+            double y3 = (b3 - (l30 * y0) - (l31 * y1) - (l32 * y2)) / l33;
+            double x3 = y3 / l33;
+            double x2 = (y2 - (l32 * x3)) / l22;
+            double x1 = (y1 - (l21 * x2) - (l31 * x3)) / l11;
+            double x0 = (y0 - (l10 * x1) - (l20 * x2) - (l30 * x3)) / l00;
+            if (!(double.IsFinite(x0) && double.IsFinite(x1) && double.IsFinite(x2) && double.IsFinite(x3)))
+            {
+                return false;
+            }
+
+            Unsafe.Add(ref inverse, j) = x0;
+            Unsafe.Add(ref inverse, 4 + j) = x1;
+            Unsafe.Add(ref inverse, 8 + j) = x2;
+            Unsafe.Add(ref inverse, 12 + j) = x3;
+        }
+
+        return true;
+    }
+
+    /// <summary>As <see cref="TrySolve4"/> for p = 3 (Hill slope or one plateau fixed).</summary>
+    private static bool TrySolve3(ref double a, ref readonly double b, ref double x)
+    {
+        double a00 = a, a10 = Unsafe.Add(ref a, 3), a11 = Unsafe.Add(ref a, 4);
+        double a20 = Unsafe.Add(ref a, 6), a21 = Unsafe.Add(ref a, 7), a22 = Unsafe.Add(ref a, 8);
+        double d = a00;
+        if (!(d > 0) || !double.IsFinite(d))
+        {
+            return false;
+        }
+
+        double l00 = Math.Sqrt(d);
+        double l10 = a10 / l00, l20 = a20 / l00;
+        d = a11 - (l10 * l10);
+        if (!(d > 0) || !double.IsFinite(d))
+        {
+            return false;
+        }
+
+        double l11 = Math.Sqrt(d);
+        double l21 = (a21 - (l20 * l10)) / l11;
+        d = a22 - (l20 * l20) - (l21 * l21);
+        if (!(d > 0) || !double.IsFinite(d))
+        {
+            return false;
+        }
+
+        double l22 = Math.Sqrt(d);
+        ref double br = ref Unsafe.AsRef(in b);
+        double y0 = br / l00;
+        double y1 = (Unsafe.Add(ref br, 1) - (l10 * y0)) / l11;
+        double y2 = (Unsafe.Add(ref br, 2) - (l20 * y0) - (l21 * y1)) / l22;
+        double x2 = y2 / l22;
+        double x1 = (y1 - (l21 * x2)) / l11;
+        double x0 = (y0 - (l10 * x1) - (l20 * x2)) / l00;
+        x = x0;
+        Unsafe.Add(ref x, 1) = x1;
+        Unsafe.Add(ref x, 2) = x2;
+        return double.IsFinite(x0) && double.IsFinite(x1) && double.IsFinite(x2);
+    }
+
+    private static bool TryFactor(ref double a, int p)
+    {
+        for (int j = 0; j < p; j++)
+        {
+            ref double rowJ = ref Unsafe.Add(ref a, j * p);
+            double d = Unsafe.Add(ref rowJ, j);
+            for (int k = 0; k < j; k++)
+            {
+                double l = Unsafe.Add(ref rowJ, k);
+                d -= l * l;
+            }
+
+            if (!(d > 0) || !double.IsFinite(d))
+            {
+                return false;
+            }
+
+            double diagonal = Math.Sqrt(d);
+            Unsafe.Add(ref rowJ, j) = diagonal;
+            for (int i = j + 1; i < p; i++)
+            {
+                ref double rowI = ref Unsafe.Add(ref a, i * p);
+                double s = Unsafe.Add(ref rowI, j);
+                for (int k = 0; k < j; k++)
+                {
+                    s -= Unsafe.Add(ref rowI, k) * Unsafe.Add(ref rowJ, k);
+                }
+
+                Unsafe.Add(ref rowI, j) = s / diagonal;
+            }
+        }
+
+        return true;
+    }
+
+    private static void SolveFactored(ref double l, ref readonly double b, ref double x, int p)
     {
         // L y = b, then L' x = y.
         for (int i = 0; i < p; i++)
         {
-            double s = b[i];
+            ref double rowI = ref Unsafe.Add(ref l, i * p);
+            double s = Unsafe.Add(ref Unsafe.AsRef(in b), i);
             for (int k = 0; k < i; k++)
             {
-                s -= l[(i * p) + k] * x[k];
+                s -= Unsafe.Add(ref rowI, k) * Unsafe.Add(ref x, k);
             }
 
-            x[i] = s / l[(i * p) + i];
+            Unsafe.Add(ref x, i) = s / Unsafe.Add(ref rowI, i);
         }
 
         for (int i = p - 1; i >= 0; i--)
         {
-            double s = x[i];
+            double s = Unsafe.Add(ref x, i);
             for (int k = i + 1; k < p; k++)
             {
-                s -= l[(k * p) + i] * x[k];
+                s -= Unsafe.Add(ref l, (k * p) + i) * Unsafe.Add(ref x, k);
             }
 
-            x[i] = s / l[(i * p) + i];
+            Unsafe.Add(ref x, i) = s / Unsafe.Add(ref l, (i * p) + i);
         }
     }
 }
