@@ -60,6 +60,28 @@ public class FitKernelBenchmarks
         return sum;
     }
 
+    /// <summary>
+    /// (a) The same fits on two threads at once (each fits the whole pool, through the allocation-free overload):
+    /// the time per fit is wall time over the fits of both, so 1e9/ns is the rate of the two cores together.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = 2 * Curves.Pool)]
+    public double FourParameterFit20PointsTwoThreads()
+    {
+        var sums = new double[2];
+        Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, part =>
+        {
+            double sum = 0;
+            foreach (double[] y in _twentyPointCurves)
+            {
+                DoseResponseFitter.Fit(_twentyPoints, y, FourParameter, out CurveFitValues result);
+                sum += result.SumOfSquares;
+            }
+
+            sums[part] = sum;
+        });
+        return sums[0] + sums[1];
+    }
+
     /// <summary>(c) Hill slope fixed at -1: the three-parameter fit of the same curves.</summary>
     [Benchmark(OperationsPerInvoke = Curves.Pool)]
     public double HillOneFit20Points()

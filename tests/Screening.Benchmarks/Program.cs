@@ -12,7 +12,7 @@ if (args.Contains("--ranking"))
 
 if (args.Contains("--quick"))
 {
-    QuickRun.Run();
+    QuickRun.Run(args);
     return;
 }
 
