@@ -1,10 +1,7 @@
-using Google.Protobuf.WellKnownTypes;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Screening.ServiceDefaults.Bus;
-using Screening.Analysis.Plates;
 using Screening.Contracts;
-using Screening.Protos.V1;
 using Screening.ServiceDefaults;
 using Screening.ServiceDefaults.Storage;
 

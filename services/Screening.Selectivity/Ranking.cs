@@ -1,10 +1,7 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Screening.Analysis.Curves;
 using Screening.Analysis.Plates;
 using Screening.Analysis.Selectivity;
 using Screening.Protos.V1;
-using Screening.ServiceDefaults;
 
 namespace Screening.Selectivity;
 
